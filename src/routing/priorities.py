@@ -1,0 +1,26 @@
+"""Which retailers a full day keeps first: must-visit, then flags, then class."""
+
+from __future__ import annotations
+
+from routing.retailers import Retailer
+from routing.rules import Rules
+
+#: Dropping any visit must cost more than a whole day's travel (seconds), so the search
+#: first visits as many retailers as fit and only then shortens the route.
+BASE_PENALTY = 100_000
+#: Fluctuating orders and enterprise-level accounts are the procedure's priority groups.
+FLAG_BONUS = 3
+
+
+def visit_priority(retailer: Retailer, rules: Rules) -> int:
+    """Return the retailer's rank on a full day (higher is kept first)."""
+    score = rules.classes[retailer.retailer_class].priority
+    score += FLAG_BONUS * (retailer.fluctuating + retailer.enterprise)
+    return score
+
+
+def drop_penalty(retailer: Retailer, rules: Rules) -> int | None:
+    """Return the solver's cost of leaving ``retailer`` out; ``None`` if it must be visited."""
+    if retailer.must_visit:
+        return None
+    return BASE_PENALTY * (1 + visit_priority(retailer, rules))
