@@ -59,8 +59,9 @@ def _degree_model(costs: npt.NDArray[np.int64], arcs: list[tuple[int, int]]) -> 
         outgoing = [k for k, (i, _) in enumerate(arcs) if i == node]
         incoming = [k for k, (_, j) in enumerate(arcs) if j == node]
         for columns in (outgoing, incoming):
-            highs.addRow(1, 1, len(columns), np.array(columns, dtype=np.int32),
-                         np.ones(len(columns)))
+            highs.addRow(
+                1, 1, len(columns), np.array(columns, dtype=np.int32), np.ones(len(columns))
+            )
     return highs
 
 
@@ -88,5 +89,10 @@ def _cycles(successor: dict[int, int], size: int) -> list[list[int]]:
 
 def _add_subtour_cut(highs: highspy.Highs, arcs: list[tuple[int, int]], members: set[int]) -> None:
     columns = [k for k, (i, j) in enumerate(arcs) if i in members and j in members]
-    highs.addRow(-highspy.kHighsInf, len(members) - 1, len(columns),
-                 np.array(columns, dtype=np.int32), np.ones(len(columns)))
+    highs.addRow(
+        -highspy.kHighsInf,
+        len(members) - 1,
+        len(columns),
+        np.array(columns, dtype=np.int32),
+        np.ones(len(columns)),
+    )

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from bad_inputs import BAD_RETAILER_FILES, EXPECTED, HINTS, write_case
 
+from bad_inputs import BAD_RETAILER_FILES, EXPECTED, HINTS, write_case
 from routing.cli import main
 from routing.errors import EXIT_INPUT, EXIT_ROUTING
 from routing.options import EXIT_VIOLATIONS
@@ -20,8 +20,14 @@ OFFICE = "121.4700,31.2300"
 def shops(count: int, *, lon0: float = 121.4700, step: float = 0.0003) -> list[Retailer]:
     """``count`` urban shops in a row east of the office, ``step`` degrees apart (~28 m)."""
     return [
-        Retailer(id=f"S{i:02d}", name=f"烟酒店{i}", lon=lon0 + step * (i + 1), lat=31.2300,
-                 area=Area.URBAN, retailer_class="ABCDE"[i % 5])
+        Retailer(
+            id=f"S{i:02d}",
+            name=f"烟酒店{i}",
+            lon=lon0 + step * (i + 1),
+            lat=31.2300,
+            area=Area.URBAN,
+            retailer_class="ABCDE"[i % 5],
+        )
         for i in range(count)
     ]
 
@@ -33,8 +39,22 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str
 
 
 def day_args(retailers: Path, out: Path, *extra: str | Path) -> list[str | Path]:
-    return ["day", "--retailers", retailers, "--network", "none", "--office", OFFICE,
-            "--date", "2027-01-05", "--out", out / "plan.json", "--map", out / "map.html", *extra]
+    return [
+        "day",
+        "--retailers",
+        retailers,
+        "--network",
+        "none",
+        "--office",
+        OFFICE,
+        "--date",
+        "2027-01-05",
+        "--out",
+        out / "plan.json",
+        "--map",
+        out / "map.html",
+        *extra,
+    ]
 
 
 @pytest.mark.parametrize(("case", "filename", "content"), BAD_RETAILER_FILES)
@@ -42,7 +62,7 @@ def test_every_malformed_retailer_file_exits_2_with_where_and_how(
     capsys, tmp_path, case, filename, content
 ):
     path = write_case(tmp_path, filename, content)
-    code, out, err = run(capsys, *day_args(path, tmp_path))
+    code, _out, err = run(capsys, *day_args(path, tmp_path))
     assert code == EXIT_INPUT
     assert "Traceback" not in err
     assert str(path) in err
@@ -75,7 +95,7 @@ def ten_shops(tmp_path: Path) -> Path:
     ],
 )
 def test_bad_options_exit_2_naming_the_option(capsys, tmp_path, ten_shops, option, value, message):
-    args = [a for a in day_args(ten_shops, tmp_path)]
+    args = list(day_args(ten_shops, tmp_path))
     if option in args:
         args[args.index(option) + 1] = value
     else:
@@ -112,8 +132,9 @@ def test_an_impossible_quota_still_gives_a_plan_with_the_reason(capsys, tmp_path
 
 
 def test_day_writes_plan_schedules_and_map_that_check_passes(capsys, tmp_path, ten_shops):
-    code, _, _ = run(capsys, *day_args(ten_shops, tmp_path, "--dump-instance",
-                                       tmp_path / "instance.json"))
+    code, _, _ = run(
+        capsys, *day_args(ten_shops, tmp_path, "--dump-instance", tmp_path / "instance.json")
+    )
     assert code == 0
     for name in ("plan.json", "plan.xlsx", "plan.csv", "map.html", "instance.json"):
         assert (tmp_path / name).stat().st_size > 0
@@ -133,7 +154,9 @@ def test_check_lists_violations_and_exits_4(capsys, tmp_path, ten_shops):
     assert "field_end" in out
 
 
-@pytest.mark.parametrize("text", ["not json", '{"schema": "other"}', '{"schema": "visitplan/plan@1"}'])
+@pytest.mark.parametrize(
+    "text", ["not json", '{"schema": "other"}', '{"schema": "visitplan/plan@1"}']
+)
 def test_check_refuses_a_file_that_is_not_a_plan(capsys, tmp_path, ten_shops, text):
     plan_path = tmp_path / "plan.json"
     plan_path.write_text(text, encoding="utf-8")
@@ -151,10 +174,12 @@ def test_the_same_input_and_seed_give_the_same_plan_file(capsys, tmp_path, ten_s
 
 def test_a_shop_off_the_road_network_is_listed_not_routed(capsys, tmp_path, tiny_osm):
     # One shop on the street block, one 2 km away from any road.
-    near = Retailer(id="NEAR", name="近", lon=121.4710, lat=31.2301, area=Area.URBAN,
-                    retailer_class="A")
-    far = Retailer(id="FAR", name="远", lon=121.4900, lat=31.2300, area=Area.URBAN,
-                   retailer_class="A")
+    near = Retailer(
+        id="NEAR", name="近", lon=121.4710, lat=31.2301, area=Area.URBAN, retailer_class="A"
+    )
+    far = Retailer(
+        id="FAR", name="远", lon=121.4900, lat=31.2300, area=Area.URBAN, retailer_class="A"
+    )
     path = tmp_path / "shops.csv"
     write_retailers_csv([near, far], path)
     args = day_args(path, tmp_path)

@@ -12,8 +12,9 @@ from scipy.sparse.csgraph import dijkstra
 
 from routing import matrix as matrix_module
 from routing.errors import RoutingError
+from routing.geodesy import haversine_m
 from routing.matrix import TravelMatrix, road_matrix, route_path, straight_line_matrix
-from routing.network import RoadNetwork, haversine_m, load_network
+from routing.network import RoadNetwork, load_network
 from routing.rules import Rules
 
 
@@ -191,12 +192,17 @@ def test_cache_key_depends_on_mode(tiny_osm: Path, tmp_path: Path, rules: Rules)
     assert len(list(tmp_path.glob("matrix-*.npz"))) == 2
 
 
-def test_damaged_cache_is_recomputed(ebike_block: RoadNetwork, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_damaged_cache_is_recomputed(
+    ebike_block: RoadNetwork, tmp_path: Path, damage: str
+) -> None:
     nodes = nodes_of(ebike_block, 1, 2)
     first = road_matrix(ebike_block, nodes, cache_dir=tmp_path)
     (cached,) = tmp_path.glob("matrix-*.npz")
-    cached.write_bytes(b"damaged")
+    content = cached.read_bytes()
+    cached.write_bytes(b"damaged" if damage == "garbage" else content[: len(content) // 2])
     assert road_matrix(ebike_block, nodes, cache_dir=tmp_path) == first
+    assert cached.read_bytes() == content  # rewritten
 
 
 # --- straight line -----------------------------------------------------------------------

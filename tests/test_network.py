@@ -10,17 +10,11 @@ import pytest
 import requests
 
 from routing.errors import InputError, RoutingError
-from routing.network import (
-    RoadNetwork,
-    load_network,
-    network_from_graph,
-    road_class,
-    street_segments,
-    usable,
-)
+from routing.network import RoadNetwork, load_network, network_from_graph, street_segments
 from routing.network_sources import place_cache_path
+from routing.roads import road_class, usable
 from routing.rules import Rules
-from routing.snapping import CUT_OFF_REASON, snap_points
+from routing.snapping import CUT_OFF_REASON, Snapping, snap_points
 
 OFFICE = {"office_lon": 121.4700, "office_lat": 31.2300}  # on node 1
 
@@ -306,3 +300,51 @@ def test_office_prefers_the_largest_piece(ebike_block: RoadNetwork) -> None:
     )
     assert snapping.office_node == ebike_block.node_index[3]
     assert snapping.reasons == {}
+
+
+def test_office_on_a_cut_off_piece_when_the_main_one_is_out_of_reach(
+    ebike_block: RoadNetwork, caplog: pytest.LogCaptureFixture
+) -> None:
+    snapping = snap_points(
+        ebike_block,
+        [121.4720, 121.4700],
+        [31.2400, 31.2300],
+        office_lon=121.4710,
+        office_lat=31.2401,
+        max_snap_m=100,
+    )
+    assert snapping.office_node == ebike_block.node_index[11]
+    assert snapping.nodes == (ebike_block.node_index[12], None)
+    assert snapping.reasons == {1: CUT_OFF_REASON}
+    assert "cut off from its largest piece" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("lons", "lats", "limit", "message"),
+    [
+        ([121.47, 121.471], [31.23], 100, "equal length"),
+        ([121.47], [31.23], 0, "positive max_snap_m"),
+    ],
+)
+def test_snap_points_rejects_bad_arguments(
+    ebike_block: RoadNetwork, lons: list[float], lats: list[float], limit: float, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        snap_points(ebike_block, lons, lats, **OFFICE, max_snap_m=limit)
+
+
+def test_snapping_needs_a_reason_for_each_unusable_point() -> None:
+    with pytest.raises(ValueError, match="reason"):
+        Snapping(
+            nodes=(None, 3),
+            distances_m=(500.0, 1.0),
+            reasons={},
+            office_node=0,
+            office_distance_m=0.0,
+        )
+
+
+def test_no_points_is_fine(ebike_block: RoadNetwork) -> None:
+    snapping = snap_points(ebike_block, [], [], **OFFICE, max_snap_m=100)
+    assert snapping.nodes == ()
+    assert snapping.office_node == ebike_block.node_index[1]

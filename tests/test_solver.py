@@ -80,7 +80,8 @@ def test_the_first_visit_starts_by_half_past_nine():
     solution = solve_day(problem, FAST)
     assert solution.order[0] == 1
     timeline = build_timeline(problem, solution.order)
-    assert timeline is not None and timeline.visits[0].start_s <= t("09:30")
+    assert timeline is not None
+    assert timeline.visits[0].start_s <= t("09:30")
 
 
 def test_no_shop_open_by_half_past_nine_means_no_visit():
@@ -92,7 +93,8 @@ def test_no_shop_open_by_half_past_nine_means_no_visit():
 def test_lunch_lies_in_its_window_and_between_visits():
     problem = street(25)
     timeline = build_timeline(problem, solve_day(problem, FAST).order)
-    assert timeline is not None and timeline.lunch_start_s is not None
+    assert timeline is not None
+    assert timeline.lunch_start_s is not None
     assert t("11:30") <= timeline.lunch_start_s <= t("13:00")
     before = timeline.visits[timeline.lunch_after - 1]
     assert before.end_s <= timeline.lunch_start_s

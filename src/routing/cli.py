@@ -1,6 +1,7 @@
-"""The ``visitplan`` command: a thin layer that parses options, runs the pipeline and
-maps error kinds to exit codes (0 ok, 1 internal error, 2 bad input, 3 no route possible,
-4 a checked plan breaks rules). Only this module prints.
+"""The ``visitplan`` command: parse options, run the pipeline, map errors to exit codes.
+
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 no route possible, 4 a checked plan
+breaks rules. Only the command modules print.
 
 Other packages add commands through the ``visitplan.commands`` entry-point group, so this
 package never imports them (``territory`` adds ``month``).
@@ -31,7 +32,7 @@ class _Group(click.Group):
             _fail(str(error), error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        except Exception as error:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             message = f"internal error: {error!r}. Please report it (rerun with --debug)."

@@ -122,7 +122,8 @@ _lang_option = click.option(
 )
 @_rules_option
 @_lang_option
-def day_command(  # noqa: PLR0913 - one parameter per documented option
+def day_command(
+    *,
     retailers_path: Path,
     network: str | None,
     place: str | None,

@@ -7,6 +7,7 @@ the reason.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from routing.errors import InternalError, RoutingError
+from routing.errors import InternalError
 from routing.matrix import TravelMatrix, road_matrix, route_path, straight_line_matrix
 from routing.network import RoadNetwork
 from routing.plan import DayPlan, Lunch, Plan, RetailerVisits, Stop, Unplanned
@@ -99,7 +100,15 @@ def plan_day(
     if timeline is None:
         msg = f"the solver's route for {request.date} has no feasible timeline"
         raise InternalError(msg)
-    plan = _plan(request, candidates, problem, solution, timeline, rules, matrix.method)
+    plan = _plan(
+        request,
+        candidates,
+        problem=problem,
+        solution=solution,
+        timeline=timeline,
+        rules=rules,
+        matrix_method=matrix.method,
+    )
     legs = _legs(request, candidates, network, solution.order)
     return DayResult(plan=plan, problem=problem, legs=legs, solution=solution)
 
@@ -201,6 +210,7 @@ def _problem(
 def _plan(
     request: DayRequest,
     candidates: _Candidates,
+    *,
     problem: DayProblem,
     solution: DaySolution,
     timeline: Timeline,
@@ -350,9 +360,9 @@ def _legs(
         request.office,
     ]
     if network is None or candidates.nodes is None or candidates.office_node is None:
-        return tuple((a, b) for a, b in zip(points, points[1:], strict=False))
+        return tuple((a, b) for a, b in itertools.pairwise(points))
     nodes = [candidates.office_node, *(candidates.nodes[i] for i in order), candidates.office_node]
     return tuple(
         (points[k], *route_path(network, a, b), points[k + 1])
-        for k, (a, b) in enumerate(zip(nodes, nodes[1:], strict=False))
+        for k, (a, b) in enumerate(itertools.pairwise(nodes))
     )

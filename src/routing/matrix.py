@@ -7,10 +7,7 @@ make them so.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +19,15 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from routing.errors import RoutingError
-from routing.network import RoadNetwork, haversine_m
+from routing.geodesy import haversine_m
+from routing.matrix_cache import cache_path, read_cached, write_cached
+from routing.network import RoadNetwork
 from routing.paths import route_path
 
 __all__ = ["TravelMatrix", "fastest_paths", "road_matrix", "route_path", "straight_line_matrix"]
 
 logger = logging.getLogger(__name__)
 
-# Bump when the way matrices are computed changes, so old cache files are not reused.
-_CACHE_VERSION = b"road_matrix/1"
 # Dijkstra returns dense (sources × nodes) arrays; this many cells per batch keeps the
 # arrays of a batch (times, predecessors, tree-edge lengths) near 120 MB.
 _BATCH_CELLS = 4_000_000
@@ -117,17 +114,16 @@ def road_matrix(
     """
     nodes = _checked_nodes(network, node_indices)
     method = f"road network ({network.source}), {network.mode.name}, fastest paths"
-    path = _cache_path(network, nodes, cache_dir)
-    if path is not None:
-        cached = _read_cache(path, nodes, method)
-        if cached is not None:
-            return cached
+    path = None if cache_dir is None else cache_path(network.fingerprint, nodes, cache_dir)
+    cached = None if path is None else read_cached(path, nodes)
+    if cached is not None:
+        return TravelMatrix(durations_s=cached[0], distances_m=cached[1], method=method)
     durations, distances = fastest_paths(network, nodes)
     matrix = TravelMatrix(
         durations_s=_to_int(durations), distances_m=_to_int(distances), method=method
     )
     if path is not None:
-        _write_cache(path, nodes, matrix)
+        write_cached(path, nodes, (matrix.durations_s, matrix.distances_m))
     return matrix
 
 
@@ -193,13 +189,13 @@ def _sum_along_tree(
     """
     n_trees, n = predecessors.shape
     # Flat indices in int32 when they fit: half the memory traffic of int64.
-    index = np.int32 if n_trees * n < 2**31 else np.int64
+    index: type[np.signedinteger[Any]] = np.int32 if n_trees * n < 2**31 else np.int64
     offsets = (np.arange(n_trees, dtype=index) * n)[:, None]
     # A root points at itself and its edge length is 0, so a walk may overshoot it
     # harmlessly; finished walks are then dropped only every few steps.
-    up = np.where(predecessors < 0, np.arange(n, dtype=index), predecessors).astype(index)
-    up += offsets
-    up, edge_lengths = up.ravel(), edge_lengths.ravel()
+    roots_to_self = np.where(predecessors < 0, np.arange(n, dtype=index), predecessors)
+    up = (roots_to_self.astype(index) + offsets).ravel()
+    edge_lengths = edge_lengths.ravel()
     current = (offsets + targets[None, :].astype(index)).ravel()
     position = np.arange(len(current))
     walked = np.zeros(len(current))
@@ -293,45 +289,3 @@ def _frozen_int_array(values: Any, name: str) -> NDArray[np.int64]:
         raise ValueError(msg)
     array.setflags(write=False)
     return array
-
-
-def _cache_path(
-    network: RoadNetwork, nodes: NDArray[np.int64], cache_dir: Path | None
-) -> Path | None:
-    if cache_dir is None:
-        return None
-    digest = hashlib.sha256(_CACHE_VERSION)
-    digest.update(network.fingerprint.encode("ascii"))
-    digest.update(nodes.tobytes())
-    return Path(cache_dir) / f"matrix-{digest.hexdigest()[:32]}.npz"
-
-
-def _read_cache(path: Path, nodes: NDArray[np.int64], method: str) -> TravelMatrix | None:
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if not np.array_equal(stored["nodes"], nodes):
-                return None
-            matrix = TravelMatrix(
-                durations_s=stored["durations_s"],
-                distances_m=stored["distances_m"],
-                method=method,
-            )
-    except (OSError, KeyError, ValueError) as error:
-        logger.warning("Ignoring the unreadable matrix cache %s (%s)", path, error)
-        return None
-    logger.info("Travel matrix (%d points) read from the cache %s", matrix.size, path)
-    return matrix
-
-
-def _write_cache(path: Path, nodes: NDArray[np.int64], matrix: TravelMatrix) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside then renamed, so a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.part")
-    with os.fdopen(handle, "wb") as file:
-        np.savez_compressed(
-            file, nodes=nodes, durations_s=matrix.durations_s, distances_m=matrix.distances_m
-        )
-    Path(temporary).replace(path)
-    logger.info("Travel matrix (%d points) cached in %s", matrix.size, path)

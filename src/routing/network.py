@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -24,13 +23,12 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import KDTree
 
 from routing.errors import InputError, Problem
+from routing.geodesy import equirectangular
 from routing.network_sources import read_graph
+from routing.roads import add_travel_times, filter_graph
 from routing.rules import TravelMode
 
 logger = logging.getLogger(__name__)
-
-_EARTH_RADIUS_M = 6_371_008.8
-_NO_ACCESS = frozenset({"private", "no"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -96,7 +94,7 @@ class RoadNetwork:
 
     def project(self, lons: Iterable[float], lats: Iterable[float]) -> NDArray[np.float64]:
         """Return ``(n, 2)`` local metres (equirectangular around :attr:`origin`)."""
-        return _equirectangular(
+        return equirectangular(
             np.asarray(lons, dtype=np.float64), np.asarray(lats, dtype=np.float64), self.origin
         )
 
@@ -150,34 +148,8 @@ def network_from_graph(graph: nx.MultiDiGraph, *, mode: TravelMode, source: str)
             f"extract that holds its road classes"
         )
         raise InputError([Problem(source=source, message=msg)])
-    _add_travel_times(filtered, mode)
+    add_travel_times(filtered, mode)
     return _freeze(filtered, mode=mode, source=source)
-
-
-def filter_graph(graph: nx.MultiDiGraph, *, mode: TravelMode) -> nx.MultiDiGraph:
-    """Return a copy of ``graph`` holding only the edges ``mode`` may use."""
-    kept = graph.copy()
-    unusable = [
-        (u, v, k) for u, v, k, data in kept.edges(keys=True, data=True) if not usable(data, mode)
-    ]
-    kept.remove_edges_from(unusable)
-    if not mode.oneway:
-        _add_reverse_edges(kept)
-    kept.remove_nodes_from([node for node in list(kept.nodes) if kept.degree(node) == 0])
-    return kept
-
-
-def usable(edge: Mapping[str, Any], mode: TravelMode) -> bool:
-    """Return whether ``mode`` may use an edge with these OSM attributes."""
-    if any(cls in mode.excluded for cls in _values(edge.get("highway"))):
-        return False
-    return not any(value in _NO_ACCESS for value in _values(edge.get("access")))
-
-
-def road_class(edge: Mapping[str, Any]) -> str:
-    """Return the OSM ``highway`` class of an edge (the first one if osmnx merged several)."""
-    classes = _values(edge.get("highway"))
-    return classes[0] if classes else ""
 
 
 def street_segments(
@@ -211,69 +183,11 @@ def street_segments(
     ]
 
 
-def _values(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple | set):
-        return [str(item) for item in value]
-    return []
-
-
 def _check_crs(graph: nx.MultiDiGraph, source: str) -> None:
     crs = str(graph.graph.get("crs", "epsg:4326")).lower()
     if crs not in {"epsg:4326", "wgs84", "+proj=longlat +datum=wgs84 +no_defs"}:
         msg = f"the graph is projected ({crs}); save it in WGS-84 lon/lat (EPSG:4326)"
         raise InputError([Problem(source=source, message=msg)])
-
-
-def _add_reverse_edges(graph: nx.MultiDiGraph) -> None:
-    """Give every one-way edge a reverse twin, for modes that ignore one-way rules."""
-    missing = [
-        (u, v, data)
-        for u, v, data in graph.edges(data=True)
-        if u != v and not graph.has_edge(v, u)
-    ]
-    for u, v, data in missing:
-        twin = dict(data, reversed=not data.get("reversed", False))
-        if "geometry" in twin:
-            twin["geometry"] = twin["geometry"].reverse()
-        graph.add_edge(v, u, **twin)
-
-
-def _add_travel_times(graph: nx.MultiDiGraph, mode: TravelMode) -> None:
-    for u, v, data in graph.edges(data=True):
-        if "length" not in data:
-            data["length"] = _edge_length(graph, u, v)
-        speed = mode.speed_kph(road_class(data))
-        data["length"] = float(data["length"])
-        data["speed_kph"] = speed
-        data["travel_time"] = data["length"] / (speed / 3.6)
-
-
-def _edge_length(graph: nx.MultiDiGraph, u: int, v: int) -> float:
-    start, end = graph.nodes[u], graph.nodes[v]
-    return float(haversine_m(start["x"], start["y"], end["x"], end["y"]))
-
-
-def haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> NDArray[np.float64] | np.float64:
-    """Return the great-circle distance in metres (broadcasts over numpy arrays)."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2) ** 2
-    result: NDArray[np.float64] = 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    return result
-
-
-def _equirectangular(
-    lons: NDArray[np.float64], lats: NDArray[np.float64], origin: tuple[float, float]
-) -> NDArray[np.float64]:
-    # Within a city (tens of km) this is within a fraction of a percent of the
-    # great-circle distance, which is plenty for a snapping limit of a few hundred metres.
-    lon0, lat0 = origin
-    x = np.radians(lons - lon0) * np.cos(np.radians(lat0)) * _EARTH_RADIUS_M
-    y = np.radians(lats - lat0) * _EARTH_RADIUS_M
-    return np.column_stack([x, y])
 
 
 def _freeze(graph: nx.MultiDiGraph, *, mode: TravelMode, source: str) -> RoadNetwork:
@@ -305,7 +219,7 @@ def _freeze(graph: nx.MultiDiGraph, *, mode: TravelMode, source: str) -> RoadNet
         lengths=lengths,
         components=components,
         largest_component=largest,
-        tree=KDTree(_equirectangular(lons, lats, origin)),
+        tree=KDTree(equirectangular(lons, lats, origin)),
         origin=origin,
         fingerprint=_fingerprint(durations, lengths, mode),
     )

@@ -212,7 +212,7 @@ def read_plan(path: Path) -> Plan:
         raise InputError([Problem(source=source, message=msg, field="schema")])
     try:
         return plan_from_dict(data)
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         msg = f"malformed plan ({error!r}); regenerate it with 'visitplan day'"
         raise InputError([Problem(source=source, message=msg)]) from error
 

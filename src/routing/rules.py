@@ -166,7 +166,7 @@ def load_rules(path: Path | None = None) -> Rules:
         config = _merge(config, user)
     try:
         return _rules_from_config(config)
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         msg = f"invalid rules ({error}); compare with the defaults in routing/rules.toml"
         raise InputError([Problem(source=source, message=msg)]) from error
 
@@ -225,6 +225,10 @@ def _lunch_from_config(spec: Mapping[str, Any]) -> LunchRule | None:
 
 
 def _mode_from_config(name: str, spec: Mapping[str, Any]) -> TravelMode:
+    if not isinstance(spec["excluded"], list):
+        # A lone string would become a set of letters and let the mode onto every road.
+        msg = f'modes.{name}.excluded must be a list of road classes, e.g. ["motorway"]'
+        raise TypeError(msg)
     return TravelMode(
         name=name,
         label_zh=str(spec.get("label_zh", name)),

@@ -7,6 +7,7 @@ either before riding on or on arrival before the next visit ("on the way").
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from routing.problem import DayProblem
@@ -40,6 +41,10 @@ def build_timeline(problem: DayProblem, order: tuple[int, ...]) -> Timeline | No
     """
     if problem.lunch is None or not order:
         return _forward(problem, order, lunch_gap=None, before_travel=True)
+    # A day back at the office before the lunch window opens needs no lunch on the way.
+    short_day = _forward(problem, order, lunch_gap=None, before_travel=True)
+    if short_day is not None and short_day.return_s <= problem.lunch.earliest_start_s:
+        return short_day
     best: Timeline | None = None
     for gap in range(1, len(order) + 1):
         for before_travel in (True, False):
@@ -56,7 +61,7 @@ def _forward(
     clock = problem.depart_after_s
     visits: list[Visit] = []
     lunch_start: int | None = None
-    for leg, (origin, target) in enumerate(zip(nodes, nodes[1:], strict=False)):
+    for leg, (origin, target) in enumerate(itertools.pairwise(nodes)):
         travel = int(problem.durations_s[origin, target])
         if leg == lunch_gap:
             lunch_start, clock = _take_lunch(problem, clock, travel, before_travel)

@@ -87,13 +87,13 @@ def snap_points(
     RoutingError
         If the office is farther than ``max_snap_m`` from every node.
     """
-    xy = network.project(lons, lats)
-    if len(xy) != len(np.asarray(lats)):
-        msg = "Expected as many longitudes as latitudes."
+    if np.shape(lons) != np.shape(lats) or np.ndim(lons) != 1:
+        msg = "Expected one-dimensional lons and lats of equal length."
         raise ValueError(msg)
     if max_snap_m <= 0:
         msg = "Expected a positive max_snap_m."
         raise ValueError(msg)
+    xy = network.project(lons, lats)
     main = _Piece(network, network.largest_component)
     office_node, office_distance = _snap_office(network, main, office_lon, office_lat, max_snap_m)
     piece_label = int(network.components[office_node])

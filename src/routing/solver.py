@@ -13,16 +13,26 @@ Model (all integers, seconds):
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from routing.problem import DayProblem
+from routing.schedule import build_timeline
 
 logger = logging.getLogger(__name__)
+
+_STRATEGIES = frozenset(routing_enums_pb2.FirstSolutionStrategy.Value.DESCRIPTOR.values_by_name)
+_METAHEURISTICS = frozenset(
+    routing_enums_pb2.LocalSearchMetaheuristic.Value.DESCRIPTOR.values_by_name
+)
 
 #: Dropping a must-visit retailer costs more than any route can travel (seconds).
 MUST_VISIT_PENALTY = 10**9
@@ -43,26 +53,38 @@ class SolverSettings:
         (:attr:`DaySolution.stopped_by` says which limit ended the search).
     seed
         Recorded with the plan; OR-Tools' routing search itself is deterministic.
+    warm_start_steps
+        Steps of a travel-only tour search whose tour, when it fits the day, seeds the
+        full search (0 turns it off).
+    portfolio
+        Run two differently started searches (from an insertion heuristic, and from the
+        travel-only tour) and keep the better: measured, each misses the optimum on days
+        where the other finds it.
+    workers
+        Processes for the portfolio; the result does not depend on it.
     first_solution
         An OR-Tools ``FirstSolutionStrategy`` name.
     metaheuristic
         An OR-Tools ``LocalSearchMetaheuristic`` name.
     """
 
-    max_solutions: int = 600
+    max_solutions: int = 300
+    warm_start_steps: int = 400
+    portfolio: bool = True
+    workers: int = 2
     time_limit_s: float = 10.0
     seed: int = 0
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
 
     def __post_init__(self) -> None:
-        if self.time_limit_s <= 0 or self.max_solutions < 1:
-            msg = "Expected a positive time limit and max_solutions >= 1."
+        if self.time_limit_s <= 0 or self.max_solutions < 1 or self.workers < 1:
+            msg = "Expected a positive time limit, max_solutions >= 1 and workers >= 1."
             raise ValueError(msg)
-        if self.first_solution not in routing_enums_pb2.FirstSolutionStrategy.Value.keys():
+        if self.first_solution not in _STRATEGIES:
             msg = f"Unknown first-solution strategy {self.first_solution!r}."
             raise ValueError(msg)
-        if self.metaheuristic not in routing_enums_pb2.LocalSearchMetaheuristic.Value.keys():
+        if self.metaheuristic not in _METAHEURISTICS:
             msg = f"Unknown metaheuristic {self.metaheuristic!r}."
             raise ValueError(msg)
 
@@ -80,8 +102,40 @@ class DaySolution:
 
 
 def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> DaySolution:
-    """Return the best route found for ``problem`` within the settings' time limit."""
+    """Return the best route found for ``problem`` (the better of the portfolio's runs)."""
     settings = settings or SolverSettings()
+    runs = _portfolio(settings)
+    started = time.perf_counter()
+    if len(runs) > 1 and settings.workers > 1 and problem.size > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=min(settings.workers, len(runs)), mp_context=context
+        ) as pool:
+            solutions = list(pool.map(_solve_once, [problem] * len(runs), runs))
+    else:
+        solutions = [_solve_once(problem, run) for run in runs]
+    best = min(solutions, key=lambda solution: _objective(problem, solution))
+    return dataclasses.replace(best, wall_s=time.perf_counter() - started)
+
+
+def _portfolio(settings: SolverSettings) -> list[SolverSettings]:
+    if not settings.portfolio or not settings.warm_start_steps:
+        return [settings]
+    cold = dataclasses.replace(settings, warm_start_steps=0, portfolio=False)
+    warm = dataclasses.replace(settings, portfolio=False)
+    return [cold, warm]
+
+
+def _objective(problem: DayProblem, solution: DaySolution) -> int:
+    dropped = sum(
+        MUST_VISIT_PENALTY if problem.drop_penalty[i] is None else problem.drop_penalty[i] or 0
+        for i in solution.dropped
+    )
+    return solution.travel_s + dropped
+
+
+def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
+    """Run one search: from the travel-only tour when it is on and fits, else from scratch."""
     started = time.perf_counter()
     manager = pywrapcp.RoutingIndexManager(problem.size + 1, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
@@ -89,7 +143,16 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
     _add_drops(routing, manager, problem)
     _add_visit_cap(routing, problem)
     params = _search_parameters(settings)
-    assignment = routing.SolveWithParameters(params)
+    assignment = None
+    if settings.warm_start_steps:
+        tour = fitting_tour(problem, _travel_only_tour(problem, settings))
+        initial = routing.ReadAssignmentFromRoutes(
+            [[manager.NodeToIndex(n + 1) for n in tour]], True
+        )
+        if initial is not None:
+            assignment = routing.SolveFromAssignmentWithParameters(initial, params)
+    if assignment is None:
+        assignment = routing.SolveWithParameters(params)
     wall = time.perf_counter() - started
     status = _status_name(routing)
     if assignment is None:
@@ -114,6 +177,51 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
         status=status,
         stopped_by=stopped_by,
     )
+
+
+def _travel_only_tour(problem: DayProblem, settings: SolverSettings) -> tuple[int, ...]:
+    """Return a short tour through every retailer, ignoring every time rule.
+
+    Without the time dimension each local-search step is far cheaper, so this finds a
+    near-optimal tour quickly; when it also fits the day, it seeds the full search.
+    """
+    manager = pywrapcp.RoutingIndexManager(problem.size + 1, 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    cost_index = routing.RegisterTransitMatrix(problem.durations_s.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
+    params = _search_parameters(settings)
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.solution_limit = settings.warm_start_steps
+    assignment = routing.SolveWithParameters(params)
+    return _read_order(routing, manager, assignment)
+
+
+def fitting_tour(problem: DayProblem, tour: tuple[int, ...]) -> tuple[int, ...]:
+    """Return ``tour`` less the fewest, lowest-priority stops that make it fit the day.
+
+    Stops go cheapest penalty first (must-visits last); among equals, the one whose removal
+    saves the most travel.
+    """
+    kept = list(tour)
+    cap = problem.max_visits if problem.max_visits is not None else len(kept)
+    while kept and (len(kept) > cap or build_timeline(problem, tuple(kept)) is None):
+        victim = min(
+            range(len(kept)), key=lambda k: (_rank(problem, kept[k]), -_saving(problem, kept, k))
+        )
+        del kept[victim]
+    return tuple(kept)
+
+
+def _rank(problem: DayProblem, position: int) -> int:
+    penalty = problem.drop_penalty[position]
+    return MUST_VISIT_PENALTY if penalty is None else penalty
+
+
+def _saving(problem: DayProblem, tour: list[int], k: int) -> int:
+    nodes = [0, *(position + 1 for position in tour), 0]
+    before, here, after = nodes[k], nodes[k + 1], nodes[k + 2]
+    durations = problem.durations_s
+    return int(durations[before, here] + durations[here, after] - durations[before, after])
 
 
 def _add_costs_and_time(
@@ -151,7 +259,7 @@ def _restrict_visit_start(
         return
     cumul.SetMin(max(problem.depart_after_s, windows[0][0]))
     cumul.SetMax(max(cumul.Min(), min(latest, windows[-1][1])))
-    for (_, gap_start), (gap_end, _) in zip(windows, windows[1:], strict=False):
+    for (_, gap_start), (gap_end, _) in itertools.pairwise(windows):
         if gap_end - 1 >= gap_start + 1:
             cumul.RemoveInterval(gap_start + 1, gap_end - 1)
 
@@ -230,7 +338,7 @@ def _read_order(
 
 def _route_travel(problem: DayProblem, order: tuple[int, ...]) -> int:
     nodes = [0, *(position + 1 for position in order), 0]
-    return int(sum(problem.durations_s[a, b] for a, b in zip(nodes, nodes[1:], strict=False)))
+    return int(sum(problem.durations_s[a, b] for a, b in itertools.pairwise(nodes)))
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
