@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from routing.rules import Rules, load_rules
+from routing.problem import DayProblem
+from routing.rules import LunchRule, Rules, load_rules
+from routing.timeofday import parse_clock as t
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,3 +77,34 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path}")
     return path
+
+
+LUNCH = LunchRule(earliest_start_s=t("11:30"), latest_start_s=t("13:00"), duration_s=1800)
+
+
+def street(
+    n: int,
+    *,
+    leg_s: int = 120,
+    service_s: int = 480,
+    lunch: LunchRule | None = LUNCH,
+    **fields: object,
+) -> DayProblem:
+    """``n`` shops in a row along one street, ``leg_s`` apart; the office at one end."""
+    positions = np.arange(n + 1)
+    durations = (np.abs(positions[:, None] - positions[None, :]) * leg_s).astype(np.int64)
+    values: dict[str, object] = {
+        "retailer_ids": tuple(f"S{i + 1}" for i in range(n)),
+        "durations_s": durations,
+        "distances_m": durations * 4,
+        "service_s": (service_s,) * n,
+        "windows": ((),) * n,
+        "drop_penalty": (100_000,) * n,
+        "depart_after_s": t("08:30"),
+        "first_visit_by_s": t("09:30"),
+        "field_end_s": t("15:00"),
+        "return_by_s": t("16:00"),
+        "lunch": lunch,
+    }
+    values.update(fields)
+    return DayProblem(**values)  # type: ignore[arg-type]

@@ -200,3 +200,26 @@ def test_an_office_off_the_road_network_exits_3(capsys, tmp_path, tiny_osm, ten_
     code, _, err = run(capsys, *args)
     assert code == EXIT_ROUTING
     assert "office" in err
+
+
+def test_the_same_day_on_real_roads_gives_the_same_plan_file(capsys, tmp_path, rules):
+    from routing.generator import generate_retailers
+    from routing.network import load_network, street_segments
+
+    network = load_network("bundled:kotka", mode=rules.mode("ebike"))
+    office = (float(network.lons[0]), float(network.lats[0]))
+    path = tmp_path / "shops.csv"
+    write_retailers_csv(
+        generate_retailers(
+            street_segments(network), count=36, seed=5, center=office, radius_m=600
+        ),
+        path,
+    )
+    plans = []
+    for run_dir in (tmp_path / "a", tmp_path / "b"):
+        args = day_args(path, run_dir)
+        args[args.index("--network") + 1] = "bundled:kotka"
+        args[args.index("--office") + 1] = f"{office[0]},{office[1]}"
+        assert run(capsys, *args)[0] == 0
+        plans.append((run_dir / "plan.json").read_bytes())
+    assert plans[0] == plans[1]

@@ -55,11 +55,9 @@ def test_both_flags_count_more_than_one(rules: Rules) -> None:
     assert visit_priority(both, rules) > visit_priority(shop("C", fluctuating=True), rules)
 
 
-@pytest.mark.parametrize("flag", ["forecast_sample"])
-def test_flags_outside_the_priority_groups_do_not_change_the_price(
-    rules: Rules, flag: str
-) -> None:
-    assert penalty(shop("C", **{flag: True}), rules) == penalty(shop("C"), rules)
+def test_a_forecast_sample_flag_does_not_change_the_price(rules: Rules) -> None:
+    # Forecast samples are scheduled by date (days 1-5), not ranked on a full day.
+    assert penalty(shop("C", forecast_sample=True), rules) == penalty(shop("C"), rules)
 
 
 def test_the_class_ranking_comes_from_the_rules(rules: Rules) -> None:

@@ -7,36 +7,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from routing.problem import DayProblem
-from routing.rules import LunchRule
+from conftest import street
 from routing.schedule import build_timeline
 from routing.solver import SolverSettings, solve_day
 from routing.timeofday import parse_clock as t
 
 FAST = SolverSettings(time_limit_s=0.2)
-
-
-def street(n: int, *, leg_s: int = 120, service_s: int = 480, **fields: object) -> DayProblem:
-    """``n`` shops in a row along one street, ``leg_s`` apart; the office at one end."""
-    positions = np.arange(n + 1)
-    durations = (np.abs(positions[:, None] - positions[None, :]) * leg_s).astype(np.int64)
-    values: dict[str, object] = {
-        "retailer_ids": tuple(f"S{i + 1}" for i in range(n)),
-        "durations_s": durations,
-        "distances_m": durations * 4,
-        "service_s": (service_s,) * n,
-        "windows": ((),) * n,
-        "drop_penalty": (100_000,) * n,
-        "depart_after_s": t("08:30"),
-        "first_visit_by_s": t("09:30"),
-        "field_end_s": t("15:00"),
-        "return_by_s": t("16:00"),
-        "lunch": LunchRule(
-            earliest_start_s=t("11:30"), latest_start_s=t("13:00"), duration_s=1800
-        ),
-    }
-    values.update(fields)
-    return DayProblem(**values)  # type: ignore[arg-type]
 
 
 def test_a_street_is_ridden_out_and_back_in_order():

@@ -142,11 +142,18 @@ def _candidates(request: DayRequest, rules: Rules, network: RoadNetwork | None) 
     )
     return _Candidates(
         retailers=tuple(request.retailers[i] for i in keep),
-        nodes=None if network is None else tuple(int(nodes[i]) for i in keep),  # type: ignore[arg-type]
+        nodes=None if network is None else tuple(_node(nodes[i]) for i in keep),
         office_node=office_node,
         windows=tuple(windows[i] for i in keep),
         unplanned=unplanned,
     )
+
+
+def _node(node: int | None) -> int:
+    if node is None:
+        msg = "a retailer without a road node was kept for routing"
+        raise InternalError(msg)
+    return node
 
 
 def start_windows(retailer: Retailer, rules: Rules) -> tuple[tuple[Window, ...], str | None]:
@@ -222,7 +229,14 @@ def _plan(
         Unplanned(
             retailer_id=candidates.retailers[i].id,
             date=request.date,
-            reason=_drop_reason(i, candidates, solution, rules, request.max_visits),
+            reason=_drop_reason(
+                i,
+                candidates,
+                problem=problem,
+                solution=solution,
+                rules=rules,
+                max_visits=request.max_visits,
+            ),
         )
         for i in solution.dropped
     )
@@ -273,7 +287,9 @@ def _day_plan(
             )
         )
         previous = node
-    area = day_area([candidates.retailers[v.position] for v in timeline.visits])
+    visited = [candidates.retailers[v.position] for v in timeline.visits]
+    # A day without visits keeps the area (and quota) of the retailers it was given.
+    area = day_area(visited or list(request.retailers))
     quota = rules.quota(area)
     lunch = None
     if timeline.lunch_start_s is not None and problem.lunch is not None:
@@ -320,15 +336,19 @@ def _shortfall(
     if request.max_visits is not None and visits >= request.max_visits:
         return f"the day is capped at {request.max_visits} visits; the quota is {quota}"
     field = f"{format_clock(rules.depart_office_after_s)}–{format_clock(rules.field_end_s)}"
+    minutes = sorted({(r.service_s or rules.service_s) // 60 for r in candidates.retailers})
+    each = f"{minutes[0]}" if len(minutes) == 1 else f"{minutes[0]}–{minutes[-1]}"
     return (
         f"the field day {field} holds only {visits} of {routable} visits "
-        f"({rules.service_s // 60} min each, plus travel and lunch); the quota is {quota}"
+        f"({each} min each, plus travel and lunch); the quota is {quota}"
     )
 
 
 def _drop_reason(
     position: int,
     candidates: _Candidates,
+    *,
+    problem: DayProblem,
     solution: DaySolution,
     rules: Rules,
     max_visits: int | None,
@@ -338,6 +358,12 @@ def _drop_reason(
         return "must-visit, but it cannot fit the field day together with the other must-visits"
     if max_visits is not None and len(solution.order) >= max_visits:
         return f"the day's cap of {max_visits} visits is reached"
+    if not solution.order and build_timeline(problem, (position,)) is None:
+        first_by = format_clock(rules.first_visit_by_s)
+        return (
+            f"no retailer of the day can be visited first by {first_by} within its opening "
+            "hours, so the day has no route"
+        )
     mine = visit_priority(retailer, rules)
     visited = [visit_priority(candidates.retailers[i], rules) for i in solution.order]
     if visited and mine <= min(visited):

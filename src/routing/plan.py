@@ -17,6 +17,9 @@ from routing.errors import InputError, Problem
 from routing.timeofday import format_clock, parse_clock
 
 SCHEMA = "visitplan/plan@1"
+CONTRACT_KEYS = frozenset(
+    {"schema", "manager", "mode", "office", "days", "retailers", "unplanned"}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +119,12 @@ class Plan:
     retailers: tuple[RetailerVisits, ...]
     unplanned: tuple[Unplanned, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clashes = sorted(set(self.extra) & CONTRACT_KEYS)
+        if clashes:
+            msg = f"Extra plan fields may not reuse contract names: {clashes}."
+            raise ValueError(msg)
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -219,10 +228,12 @@ def read_plan(path: Path) -> Plan:
 
 def plan_from_dict(data: Mapping[str, Any]) -> Plan:
     """Return the :class:`Plan` of a JSON mapping (the inverse of :func:`plan_to_dict`)."""
-    known = {"schema", "manager", "mode", "office", "days", "retailers", "unplanned"}
+    if not isinstance(data["manager"], str) or not isinstance(data["mode"], str):
+        msg = "manager and mode must be text"
+        raise TypeError(msg)
     return Plan(
-        manager=str(data["manager"]),
-        mode=str(data["mode"]),
+        manager=data["manager"],
+        mode=data["mode"],
         office_lon=float(data["office"]["lon"]),
         office_lat=float(data["office"]["lat"]),
         days=tuple(_day_from_dict(day) for day in data["days"]),
@@ -242,7 +253,7 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             )
             for item in data["unplanned"]
         ),
-        extra={key: value for key, value in data.items() if key not in known},
+        extra={key: value for key, value in data.items() if key not in CONTRACT_KEYS},
     )
 
 

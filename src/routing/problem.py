@@ -70,6 +70,18 @@ class DayProblem:
         if counts != {size - 1}:
             msg = "Expected one service time, window list and penalty per retailer."
             raise ValueError(msg)
+        if any(service <= 0 for service in self.service_s):
+            msg = "Expected positive service times."
+            raise ValueError(msg)
+        if any(penalty is not None and penalty < 0 for penalty in self.drop_penalty):
+            msg = "Expected non-negative drop penalties (None means must visit)."
+            raise ValueError(msg)
+        if any(lo > hi for windows in self.windows for lo, hi in windows):
+            msg = "Expected every visit-start window to open before it closes."
+            raise ValueError(msg)
+        if self.max_visits is not None and self.max_visits < 1:
+            msg = "Expected max_visits >= 1."
+            raise ValueError(msg)
         if len(set(self.retailer_ids)) != len(self.retailer_ids):
             msg = "Expected unique retailer ids."
             raise ValueError(msg)

@@ -104,8 +104,18 @@ class DaySolution:
 def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> DaySolution:
     """Return the best route found for ``problem`` (the better of the portfolio's runs)."""
     settings = settings or SolverSettings()
-    runs = _portfolio(settings)
     started = time.perf_counter()
+    if not any(build_timeline(problem, (position,)) for position in range(problem.size)):
+        # Any route's first stop could be visited alone; none can, so only the empty route
+        # is feasible, and the search would never find another solution to count.
+        return DaySolution(
+            order=(),
+            dropped=tuple(range(problem.size)),
+            travel_s=0,
+            wall_s=time.perf_counter() - started,
+            status="INFEASIBLE_FIRST_VISIT",
+        )
+    runs = _portfolio(settings)
     if len(runs) > 1 and settings.workers > 1 and problem.size > 1:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
