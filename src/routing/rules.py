@@ -145,6 +145,29 @@ class Rules:
         return self.modes[name]
 
 
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """Return the raw rules configuration: the defaults, overridden by the file at ``path``.
+
+    Other layers (the month planner) read their own sections from it, so that every rule
+    stays in one file.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or is not valid TOML.
+    """
+    text = resources.files("routing").joinpath(_DEFAULTS).read_text(encoding="utf-8")
+    config = tomllib.loads(text)
+    if path is None:
+        return config
+    try:
+        user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        msg = f"cannot read the rules file ({error}); fix the TOML syntax or the path"
+        raise InputError([Problem(source=str(path), message=msg)]) from error
+    return _merge(config, user)
+
+
 def load_rules(path: Path | None = None) -> Rules:
     """Return the default rules, overridden by the TOML file at ``path`` if given.
 
@@ -153,17 +176,8 @@ def load_rules(path: Path | None = None) -> Rules:
     InputError
         If the file cannot be read or a value is of the wrong kind.
     """
-    text = resources.files("routing").joinpath(_DEFAULTS).read_text(encoding="utf-8")
-    config = tomllib.loads(text)
-    source = _DEFAULTS
-    if path is not None:
-        source = str(path)
-        try:
-            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            msg = f"cannot read the rules file ({error}); fix the TOML syntax or the path"
-            raise InputError([Problem(source=source, message=msg)]) from error
-        config = _merge(config, user)
+    config = load_config(path)
+    source = _DEFAULTS if path is None else str(path)
     try:
         return _rules_from_config(config)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
