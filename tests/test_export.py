@@ -8,17 +8,32 @@ import pytest
 
 from routing.export import (
     COLUMNS,
+    MONTH_COLUMNS,
+    VISIT_DATES_COLUMNS,
+    month_rows,
     schedule_rows,
     unplanned_csv_path,
     write_schedule_csv,
     write_schedule_xlsx,
 )
-from routing.labels import LABELS, LANGUAGES, clock, label
-from routing.plan import DayPlan, Lunch, Plan, Stop, Unplanned
+from routing.labels import (
+    LABELS,
+    LANGUAGES,
+    clock,
+    kilometres,
+    label,
+    line_label,
+    minutes,
+    month_day,
+    retailer_lines,
+    weekday_label,
+)
+from routing.plan import DayPlan, Lunch, Plan, RetailerVisits, Stop, Unplanned
 from routing.retailers import Area, Retailer
 
 MONDAY = date(2025, 3, 3)
 TUESDAY = date(2025, 3, 4)
+THURSDAY = date(2025, 3, 6)
 HEADERS_ZH = [
     "序号",
     "客户编码",
@@ -172,10 +187,9 @@ def test_clock_is_hh_mm(seconds, expected):
 
 
 def test_xlsx_has_a_sheet_per_day_and_a_not_visited_sheet(plan, retailers, tmp_path):
-    plan = replace(plan, days=(plan.days[0], replace(plan.days[0], date=TUESDAY)))
     path = tmp_path / "out" / "schedule.xlsx"
     write_schedule_xlsx(plan, retailers, path)
-    assert openpyxl.load_workbook(path).sheetnames == ["2025-03-03", "2025-03-04", "未拜访"]
+    assert openpyxl.load_workbook(path).sheetnames == ["2025-03-03", "未拜访"]
 
 
 def test_xlsx_chinese_headers_and_stops_in_visiting_order(plan, retailers, tmp_path):
@@ -347,3 +361,225 @@ def test_csv_in_english(plan, retailers, tmp_path):
     write_schedule_csv(plan, retailers, path, lang="en")
     assert read_csv(path)[0] == ["Date", *HEADERS_EN]
     assert read_csv(unplanned_csv_path(path))[0][-1] == "Reason"
+
+
+# The month summary of a plan of several days.
+
+MONTH_HEADERS_ZH = [
+    "日期",
+    "星期",
+    "区域",
+    "拜访户数",
+    "定额",
+    "总里程(公里)",
+    "路上时间(分钟)",
+    "服务时间(分钟)",
+    "出发",
+    "返回",
+    "未达定额原因",
+]
+DATES_HEADERS_ZH = [
+    "客户编码",
+    "客户名称",
+    "档位",
+    "应访次数",
+    "已排次数",
+    "拜访日期",
+    "线路",
+    "未排原因",
+]
+
+
+@pytest.fixture
+def month(plan: Plan) -> Plan:
+    """Three days: Monday as in ``plan``, Tuesday R3 and R1 (rural), Thursday R2 alone.
+
+    R1 needs 2 visits and gets both; R2 needs 2 and gets 2; R3 needs 2 and gets only 1;
+    R9 needs 1 and gets none. Lines: R1 and R2 on line 0, R3 on line 1.
+    """
+    monday = plan.days[0]
+    tuesday = replace(
+        monday,
+        date=TUESDAY,
+        area="rural",
+        lunch=None,
+        stops=(visit(3, hm(9, 30)), replace(visit(1, hm(10, 0)), travel_m=1750)),
+        quota=25,
+        shortfall_reason=None,
+    )
+    thursday = replace(monday, date=THURSDAY, lunch=None, stops=(visit(2, hm(9, 30)),))
+    return replace(
+        plan,
+        days=(monday, tuesday, thursday),
+        retailers=(
+            RetailerVisits(id="R1", required_visits=2, dates=(MONDAY, TUESDAY)),
+            RetailerVisits(id="R2", required_visits=2, dates=(THURSDAY, MONDAY)),
+            RetailerVisits(id="R3", required_visits=2, dates=(MONDAY,)),
+            RetailerVisits(id="R9", required_visits=1, dates=()),
+        ),
+        unplanned=(
+            *plan.unplanned,
+            Unplanned(retailer_id="R3", date=None, reason="周内已满"),
+            Unplanned(retailer_id="R9", date=None, reason="营业时间不符"),
+        ),
+        extra={"planning": "lines", "lines": {"R1": 0, "R2": 0, "R3": 1}},
+    )
+
+
+def test_month_workbook_starts_with_summary_and_visit_dates(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "月汇总",
+        "客户拜访日期",
+        "2025-03-03",
+        "2025-03-04",
+        "2025-03-06",
+        "未拜访",
+    ]
+
+
+def test_a_one_day_plan_has_no_month_sheets(plan, retailers, tmp_path):
+    path = tmp_path / "day.xlsx"
+    write_schedule_xlsx(plan, retailers, path)
+    assert "月汇总" not in openpyxl.load_workbook(path).sheetnames
+
+
+def test_month_summary_has_a_row_per_day_with_its_totals(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    sheet = openpyxl.load_workbook(path)["月汇总"]
+    assert "月度拜访计划汇总" in sheet["A1"].value
+    assert "王五" in sheet["A1"].value
+    rows = table(sheet, "日期")
+    assert rows[0] == MONTH_HEADERS_ZH
+    days = rows[1:-1]
+    assert [row[0] for row in days] == ["2025-03-03", "2025-03-04", "2025-03-06"]
+    assert [row[1] for row in days] == ["周一", "周二", "周四"]
+    assert [row[2] for row in days] == ["城区", "农村", "城区"]
+    for row, day in zip(days, month.days, strict=True):
+        assert row[3:8] == [
+            len(day.stops),
+            day.quota,
+            kilometres(day.travel_m),
+            minutes(day.travel_s),
+            minutes(day.service_s),
+        ]
+        assert row[8:10] == [clock(day.depart_office_s), clock(day.return_office_s)]
+    assert days[0][10] == "片区客户不足"
+    assert days[1][10] is None
+
+
+def test_month_summary_totals_row(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    sheet = openpyxl.load_workbook(path)["月汇总"]
+    totals = table(sheet, "日期")[-1]
+    assert totals[0] == "合计"
+    assert totals[3:8] == [6, 85, 14.2, 75, 48]  # 14 250 m, 4 500 s, 2 880 s
+    assert totals[3] == sum(len(day.stops) for day in month.days)
+    assert sheet.cell(row=sheet.max_row, column=4).font.bold
+
+
+def test_month_summary_totals_add_up_metres_and_seconds_once(month):
+    totals = month_rows(month)[-1]
+    km, travel, service = (
+        MONTH_COLUMNS.index(k) for k in ("total_km", "travel_min", "service_min")
+    )
+    assert totals[km] == kilometres(sum(day.travel_m for day in month.days))
+    assert totals[travel] == minutes(sum(day.travel_s for day in month.days))
+    assert totals[service] == minutes(sum(day.service_s for day in month.days))
+
+
+def test_visit_dates_lists_each_retailers_dates_line_and_reasons(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    rows = table(openpyxl.load_workbook(path)["客户拜访日期"], "客户编码")
+    assert rows[0] == DATES_HEADERS_ZH
+    assert len(rows[0]) == len(VISIT_DATES_COLUMNS)
+    by_id = {row[0]: row for row in rows[1:]}
+    assert list(by_id) == ["R1", "R2", "R3", "R9"]
+    assert by_id["R1"] == ["R1", "1号烟酒店", "B", 2, 2, "03-03, 03-04", 1, None]
+    assert by_id["R2"][5] == "03-03, 03-06"  # in date order
+    assert by_id["R3"][3:8] == [2, 1, "03-03", 2, "周内已满"]
+    assert by_id["R9"][3:8] == [1, 0, None, None, "营业时间不符"]
+
+
+def test_visit_dates_shades_retailers_short_of_visits(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    sheet = openpyxl.load_workbook(path)["客户拜访日期"]
+    fills = {
+        row[0].value: row[0].fill.fgColor.rgb for row in sheet.iter_rows(min_row=4) if row[0].value
+    }
+    assert fills["R1"] != fills["R3"]
+    assert fills["R3"] == fills["R9"]
+
+
+def test_visit_dates_without_lines_leaves_the_line_empty(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(replace(month, extra={}), retailers, path)
+    rows = table(openpyxl.load_workbook(path)["客户拜访日期"], "客户编码")
+    assert [row[6] for row in rows[1:]] == [None, None, None, None]
+
+
+def test_month_sheets_are_ready_to_print(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path)
+    book = openpyxl.load_workbook(path)
+    for name in ("月汇总", "客户拜访日期"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A4"
+        assert sheet.print_title_rows == "$3:$3"
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.cell(row=3, column=1).font.bold
+
+
+def test_month_sheets_in_english(month, retailers, tmp_path):
+    path = tmp_path / "month.xlsx"
+    write_schedule_xlsx(month, retailers, path, lang="en")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:2] == ["Month summary", "Visit dates"]
+    rows = table(book["Month summary"], "Date")
+    assert rows[0][:5] == ["Date", "Weekday", "Area", "Visits", "Quota"]
+    assert [row[1] for row in rows[1:-1]] == ["Mon", "Tue", "Thu"]
+    assert rows[-1][0] == "Total"
+    dates = table(book["Visit dates"], "Retailer ID")
+    assert dates[0] == [
+        "Retailer ID",
+        "Name",
+        "Class",
+        "Required visits",
+        "Planned visits",
+        "Visit dates",
+        "Line",
+        "Unplanned reasons",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "zh", "en"),
+    [
+        (date(2025, 3, 3), "周一", "Mon"),
+        (date(2025, 3, 8), "周六", "Sat"),
+        (date(2025, 3, 9), "周日", "Sun"),
+    ],
+)
+def test_weekday_label(day, zh, en):
+    assert (weekday_label(day), weekday_label(day, "en")) == (zh, en)
+
+
+def test_month_day_and_line_label():
+    assert month_day(date(2025, 1, 5)) == "01-05"
+    assert (line_label(0), line_label(9, "en"), line_label(None)) == (
+        "线路1",
+        "Line 10",
+        "未分线路",
+    )
+
+
+def test_retailer_lines_reads_plan_extra(month):
+    assert retailer_lines(month) == {"R1": 0, "R2": 0, "R3": 1}
+    assert retailer_lines(replace(month, extra={})) == {}
+    with pytest.raises(ValueError, match="line indices"):
+        retailer_lines(replace(month, extra={"lines": {"R1": "first"}}))

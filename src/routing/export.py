@@ -2,7 +2,9 @@
 
 Each day lists its stops in visiting order, framed by leaving and coming back to the office,
 with the lunch break as its own row right after stop ``lunch.after_stop``. Retailers left out
-of the plan follow in their own sheet (or CSV file) with the reason.
+of the plan follow in their own sheet (or CSV file) with the reason. A plan of several days
+(a month plan) starts its workbook with a month summary (月汇总, one row per day) and the
+visit dates of every retailer (客户拜访日期).
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from routing.labels import (
     flags_text,
     kilometres,
     label,
+    line_number,
     minutes,
+    month_day,
+    retailer_lines,
+    weekday_label,
 )
-from routing.plan import DayPlan, Plan, Stop, Unplanned
+from routing.plan import DayPlan, Plan, RetailerVisits, Stop, Unplanned
 from routing.retailers import Retailer
 
 Cell = str | int | float | None
@@ -49,6 +55,33 @@ COLUMNS = (
 UNPLANNED_COLUMNS = ("retailer_id", "name", "address", "retailer_class", "date", "reason")
 """Label keys of the not-visited list's columns, in order."""
 
+MONTH_COLUMNS = (
+    "date",
+    "weekday",
+    "area",
+    "visits",
+    "quota",
+    "total_km",
+    "travel_min",
+    "service_min",
+    "depart_office",
+    "return_office",
+    "shortfall_reason",
+)
+"""Label keys of the month summary's columns (one row per day), in order."""
+
+VISIT_DATES_COLUMNS = (
+    "retailer_id",
+    "name",
+    "retailer_class",
+    "required_visits",
+    "planned_visits",
+    "visit_dates",
+    "line",
+    "unplanned_reasons",
+)
+"""Label keys of the retailers' visit dates columns (one row per retailer), in order."""
+
 _WIDTHS = {
     "seq": 6,
     "retailer_id": 16,
@@ -64,11 +97,27 @@ _WIDTHS = {
     "notes": 26,
     "date": 12,
     "reason": 40,
+    "weekday": 8,
+    "area": 8,
+    "visits": 9,
+    "quota": 7,
+    "total_km": 12,
+    "travel_min": 13,
+    "service_min": 13,
+    "depart_office": 9,
+    "return_office": 10,
+    "shortfall_reason": 30,
+    "required_visits": 10,
+    "planned_visits": 10,
+    "visit_dates": 30,
+    "line": 6,
+    "unplanned_reasons": 36,
 }
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 _LUNCH_FILL = PatternFill("solid", fgColor="FFF2CC")
 _OFFICE_FILL = PatternFill("solid", fgColor="F2F2F2")
+_SHORT_FILL = PatternFill("solid", fgColor="FCE4D6")
 _THIN = Side(style="thin", color="808080")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -141,10 +190,92 @@ def unplanned_rows(
     return rows
 
 
+def month_rows(plan: Plan, lang: str = "zh") -> list[Row]:
+    """Return the month summary: one :data:`MONTH_COLUMNS` row per day, then the totals.
+
+    The totals row adds up visits and quotas, and converts the summed metres and seconds
+    once (so it may differ by rounding from adding up the rounded day rows).
+    """
+    rows: list[Row] = [
+        (
+            day.date.isoformat(),
+            weekday_label(day.date, lang),
+            area_label(day.area, lang),
+            len(day.stops),
+            day.quota,
+            kilometres(day.travel_m),
+            minutes(day.travel_s),
+            minutes(day.service_s),
+            clock(day.depart_office_s),
+            clock(day.return_office_s),
+            day.shortfall_reason or "",
+        )
+        for day in plan.days
+    ]
+    totals: Row = (
+        label("total", lang),
+        "",
+        "",
+        sum(len(day.stops) for day in plan.days),
+        sum(day.quota for day in plan.days),
+        kilometres(sum(day.travel_m for day in plan.days)),
+        minutes(sum(day.travel_s for day in plan.days)),
+        minutes(sum(day.service_s for day in plan.days)),
+        "",
+        "",
+        "",
+    )
+    return [*rows, totals]
+
+
+def visit_date_rows(plan: Plan, retailers: Mapping[str, Retailer], lang: str = "zh") -> list[Row]:
+    """Return one :data:`VISIT_DATES_COLUMNS` row per retailer in ``plan.retailers``.
+
+    Dates are ``MM-DD``, comma-separated; the line is the number a user reads (index + 1,
+    empty when the plan has no lines); the reasons are those of ``plan.unplanned``.
+    """
+    lines = retailer_lines(plan)
+    reasons: dict[str, list[str]] = {}
+    for item in plan.unplanned:
+        found = reasons.setdefault(item.retailer_id, [])
+        if item.reason not in found:
+            found.append(item.reason)
+    sep = label("list_sep", lang)
+    return [
+        _visit_date_row(
+            entry,
+            retailers.get(entry.id),
+            lines.get(entry.id),
+            sep.join(reasons.get(entry.id, [])),
+            lang,
+        )
+        for entry in plan.retailers
+    ]
+
+
+def _visit_date_row(
+    entry: RetailerVisits, retailer: Retailer | None, line: int | None, reasons: str, lang: str
+) -> Row:
+    return (
+        entry.id,
+        retailer.name if retailer else label("unknown_retailer", lang),
+        retailer.retailer_class if retailer else "",
+        entry.required_visits,
+        len(entry.dates),
+        ", ".join(month_day(d) for d in sorted(entry.dates)),
+        "" if line is None else line_number(line),
+        reasons,
+    )
+
+
 def write_schedule_xlsx(
     plan: Plan, retailers: Mapping[str, Retailer], path: Path, *, lang: str = "zh"
 ) -> None:
     """Write the schedule as an Excel workbook: one sheet per day, then the not-visited sheet.
+
+    A plan of more than one day starts with two more sheets: the month summary (月汇总,
+    :func:`month_rows`) and every retailer's visit dates (客户拜访日期,
+    :func:`visit_date_rows`).
 
     Parameters
     ----------
@@ -161,6 +292,11 @@ def write_schedule_xlsx(
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
+    if len(plan.days) > 1:
+        sheet = workbook.create_sheet(_sheet_title(label("month_summary_sheet", lang), used))
+        _write_month_sheet(sheet, plan, lang)
+        sheet = workbook.create_sheet(_sheet_title(label("visit_dates_sheet", lang), used))
+        _write_visit_dates_sheet(sheet, plan, retailers, lang)
     for day in plan.days:
         sheet = workbook.create_sheet(_sheet_title(day.date, used))
         _write_day_sheet(sheet, plan, day, retailers, lang)
@@ -262,10 +398,7 @@ def _sheet_title(text: str | date, used: set[str]) -> str:
 def _write_day_sheet(
     sheet: Any, plan: Plan, day: DayPlan, retailers: Mapping[str, Retailer], lang: str
 ) -> None:
-    title = f"{label('schedule_title', lang)}  {day.date.isoformat()}"
-    if plan.manager:
-        title += f"  {label('manager', lang)}: {plan.manager}"
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    _write_title(sheet, f"{label('schedule_title', lang)}  {day.date.isoformat()}", plan, lang)
     next_row = _write_summary(sheet, day_summary(day, lang), first_row=2)
     header_row = next_row + 1
     _write_table(sheet, [label(key, lang) for key in COLUMNS], header_row)
@@ -303,6 +436,45 @@ def _write_unplanned_sheet(
         _write_row(sheet, header_row + offset, row)
     _set_widths(sheet, UNPLANNED_COLUMNS)
     _set_printing(sheet, header_row)
+
+
+def _write_month_sheet(sheet: Any, plan: Plan, lang: str) -> None:
+    first, last = plan.days[0].date, plan.days[-1].date
+    title = f"{label('month_summary_title', lang)}  {first.isoformat()} – {last.isoformat()}"
+    _write_title(sheet, title, plan, lang)
+    header_row = 3
+    _write_table(sheet, [label(key, lang) for key in MONTH_COLUMNS], header_row)
+    rows = month_rows(plan, lang)
+    for offset, row in enumerate(rows, start=1):
+        _write_row(sheet, header_row + offset, row)
+    for column in range(1, len(MONTH_COLUMNS) + 1):
+        cell = sheet.cell(row=header_row + len(rows), column=column)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    _set_widths(sheet, MONTH_COLUMNS)
+    _set_printing(sheet, header_row)
+
+
+def _write_visit_dates_sheet(
+    sheet: Any, plan: Plan, retailers: Mapping[str, Retailer], lang: str
+) -> None:
+    _write_title(sheet, label("visit_dates_sheet", lang), plan, lang)
+    header_row = 3
+    _write_table(sheet, [label(key, lang) for key in VISIT_DATES_COLUMNS], header_row)
+    rows = visit_date_rows(plan, retailers, lang)
+    for offset, (entry, row) in enumerate(zip(plan.retailers, rows, strict=True), start=1):
+        _write_row(sheet, header_row + offset, row)
+        if len(entry.dates) < entry.required_visits:  # short of visits: shade the row
+            for column in range(1, len(VISIT_DATES_COLUMNS) + 1):
+                sheet.cell(row=header_row + offset, column=column).fill = _SHORT_FILL
+    _set_widths(sheet, VISIT_DATES_COLUMNS)
+    _set_printing(sheet, header_row)
+
+
+def _write_title(sheet: Any, title: str, plan: Plan, lang: str) -> None:
+    if plan.manager:
+        title += f"  {label('manager', lang)}: {plan.manager}"
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
 
 
 def _write_table(sheet: Any, header: list[str], row: int) -> None:

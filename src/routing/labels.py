@@ -8,8 +8,10 @@ and rounded alike.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 
+from routing.plan import Plan
 from routing.retailers import Retailer
 
 LANGUAGES = ("zh", "en")
@@ -71,10 +73,41 @@ _TABLE: dict[str, tuple[str, str]] = {
     "unit_km": ("公里", "km"),
     "unit_min": ("分钟", "min"),
     "list_sep": ("、", ", "),
+    # Weekdays, Monday first (date.weekday() order).
+    "mon": ("周一", "Mon"),
+    "tue": ("周二", "Tue"),
+    "wed": ("周三", "Wed"),
+    "thu": ("周四", "Thu"),
+    "fri": ("周五", "Fri"),
+    "sat": ("周六", "Sat"),
+    "sun": ("周日", "Sun"),
+    # Month summary workbook sheets.
+    "month_summary_sheet": ("月汇总", "Month summary"),
+    "month_summary_title": ("月度拜访计划汇总", "Monthly visit plan summary"),
+    "visit_dates_sheet": ("客户拜访日期", "Visit dates"),
+    "weekday": ("星期", "Weekday"),
+    "total": ("合计", "Total"),
+    "required_visits": ("应访次数", "Required visits"),
+    "planned_visits": ("已排次数", "Planned visits"),
+    "visit_dates": ("拜访日期", "Visit dates"),
+    "line": ("线路", "Line"),
+    "unplanned_reasons": ("未排原因", "Unplanned reasons"),
+    # Month map.
+    "month_plan": ("月度拜访计划", "Monthly visit plan"),
+    "working_days": ("工作日", "Working days"),
+    "travel_h": ("路上时间(小时)", "Travel hours"),
+    "service_h": ("服务时间(小时)", "Service hours"),
+    "line_n": ("线路{n}", "Line {n}"),
+    "no_line": ("未分线路", "No line"),
+    "n_visits": ("{n}户", "{n} visits"),
+    "n_retailers": ("{n}户", "{n} retailers"),
+    "n_days": ("{n}天", "{n} days"),
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(_TABLE)
 """Every label key and its ``(zh, en)`` text."""
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def label(key: str, lang: str = "zh") -> str:
@@ -130,3 +163,47 @@ def flag_keys(retailer: Retailer) -> tuple[str, ...]:
 def flags_text(retailer: Retailer, lang: str = "zh") -> str:
     """Return the retailer's flags as one line of text (empty if none)."""
     return label("list_sep", lang).join(label(key, lang) for key in flag_keys(retailer))
+
+
+def weekday_label(day: date, lang: str = "zh") -> str:
+    """Return the short weekday of ``day`` (周一 .. 周日, Mon .. Sun)."""
+    return label(_WEEKDAYS[day.weekday()], lang)
+
+
+def month_day(day: date) -> str:
+    """Return ``MM-DD`` for ``day``, the short date of month plans."""
+    return f"{day.month:02d}-{day.day:02d}"
+
+
+def retailer_lines(plan: Plan) -> dict[str, int]:
+    """Return each retailer's line index (0-based) in a month plan planned by lines.
+
+    The indices come from ``plan.extra["lines"]``; a plan without lines gives ``{}``.
+    Schedules and maps show line ``i`` as number ``i + 1`` (see :func:`line_number`).
+
+    Raises
+    ------
+    ValueError
+        If ``plan.extra["lines"]`` is not a mapping of retailer id to a whole number.
+    """
+    lines = plan.extra.get("lines") or {}
+    if not isinstance(lines, Mapping):
+        msg = 'Expected plan.extra["lines"] to map retailer ids to line indices.'
+        raise ValueError(msg)
+    try:
+        return {str(key): int(value) for key, value in lines.items()}
+    except (TypeError, ValueError) as error:
+        msg = f'Expected whole-number line indices in plan.extra["lines"] ({error}).'
+        raise ValueError(msg) from error
+
+
+def line_number(index: int) -> int:
+    """Return the number a user reads for line ``index`` (lines count from 1 on paper)."""
+    return index + 1
+
+
+def line_label(index: int | None, lang: str = "zh") -> str:
+    """Return the name of line ``index`` (线路1 for index 0), or 未分线路 for ``None``."""
+    if index is None:
+        return label("no_line", lang)
+    return label("line_n", lang).format(n=line_number(index))

@@ -19,13 +19,11 @@ from numpy.typing import NDArray
 
 __all__ = [
     "EMPTY_LINE_COST",
+    "MAX_ITERATIONS",
     "Balance",
-    "Move",
     "Partition",
     "assign_by_regret",
     "balanced_kmedoids",
-    "lower_to_ceiling",
-    "raise_to_floor",
     "seed_medoids",
 ]
 
@@ -49,16 +47,6 @@ class Balance:
         """Return the band around the mean workload of ``count`` lines."""
         mean = float(weights.sum()) / count
         return cls(floor=mean * (1 - tolerance), ceiling=mean * (1 + tolerance))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Move:
-    """A retailer moved off a line by :func:`lower_to_ceiling`, and why."""
-
-    retailer: int
-    source: int
-    target: int
-    reason: str
 
 
 class Partition:
@@ -140,151 +128,85 @@ def assign_by_regret(part: Partition, balance: Balance) -> None:
     """Place every unplaced retailer, largest regret first, on the nearest line with room.
 
     The regret is the gap between a retailer's nearest and second-nearest line among the
-    lines that still have room for it, recomputed after each placement. A retailer that
-    fits nowhere goes, after all that fit, to the least loaded line (nearest on a tie).
+    lines that still have room for it, recomputed after each placement. Retailers that fit
+    nowhere go, after all that fit and heaviest first, to the least loaded line (nearest
+    on a tie); that is logged once.
     """
     costs = part.costs()
+    overflow = 0
     todo = np.flatnonzero(part.line < 0)
     while todo.size:
         room = part.loads[None, :] + part.weights[todo, None] <= balance.ceiling
         masked = np.where(room, costs[todo], np.inf)
         fits = np.isfinite(masked.min(axis=1))
-        if not fits.any():
-            _place_overflow(part, int(todo[0]), costs)
-        else:
+        if fits.any():
             row = _largest_regret(masked, fits)
             part.place(int(todo[row]), int(np.argmin(masked[row])))
+        else:
+            overflow += 1
+            _place_overflow(part, int(todo[np.argmax(part.weights[todo])]), costs)
         todo = np.flatnonzero(part.line < 0)
+    if overflow:
+        logger.warning(
+            "%d retailers fit on no line under the ceiling of %.0f s; "
+            "they went to the least loaded lines",
+            overflow,
+            balance.ceiling,
+        )
 
 
 def _largest_regret(masked: NDArray[np.float64], fits: NDArray[np.bool_]) -> int:
     ordered = np.sort(masked, axis=1)
     second = ordered[:, 1] if ordered.shape[1] > 1 else np.full(len(ordered), np.inf)
-    regret = np.where(np.isinf(second), np.inf, second - ordered[:, 0])
+    regret = np.full(len(ordered), np.inf)
+    np.subtract(second, ordered[:, 0], out=regret, where=np.isfinite(second))
     return int(np.argmax(np.where(fits, regret, -1.0)))
 
 
 def _place_overflow(part: Partition, retailer: int, costs: NDArray[np.float64]) -> None:
     least = np.flatnonzero(part.loads == part.loads.min())
-    line = int(least[np.argmin(costs[retailer, least])])
-    logger.warning(
-        "retailer %d (workload %d s) fits on no line under the ceiling of %.0f s; "
-        "put on the least loaded line %d",
-        retailer,
-        part.weights[retailer],
-        balance_ceiling_for_log(part),
-        line,
-    )
-    part.place(retailer, line)
-
-
-def balance_ceiling_for_log(part: Partition) -> float:
-    """Return the mean line workload, for log messages."""
-    return float(part.weights.sum()) / part.count
+    part.place(retailer, int(least[np.argmin(costs[retailer, least])]))
 
 
 def balanced_kmedoids(
-    sym: NDArray[np.int64], office: NDArray[np.int64], count: int, part: Partition
+    sym: NDArray[np.int64],
+    office: NDArray[np.int64],
+    weights: NDArray[np.int64],
+    count: int,
+    balance: Balance,
 ) -> Partition:
-    """Return the best of bounded rounds of regret assignment and medoid update.
+    """Return the cheapest of bounded rounds of regret assignment and medoid update.
 
-    ``part`` is an empty partition that fixes the weights, count and balance source;
-    rounds stop when the medoids no longer change.
+    Rounds start from :func:`seed_medoids` and stop when the medoids no longer change;
+    with fewer retailers than lines, every retailer is a line of its own and the other
+    lines stay empty.
     """
-    raise NotImplementedError
+    k = min(count, len(weights))
+    medoids = seed_medoids(office, sym, k) if k else []
+    best = _round(sym, weights, count, medoids, balance)
+    for _ in range(MAX_ITERATIONS):
+        following = [int(m) for m in best.medoids[:k]]
+        if following == medoids:
+            break
+        medoids = following
+        part = _round(sym, weights, count, medoids, balance)
+        if part.total_cost() >= best.total_cost():
+            break
+        best = part
+    return best
 
 
-def _round(template: Partition, medoids: list[int], balance: Balance) -> Partition:
-    part = Partition(template.sym, template.weights, template.count)
+def _round(
+    sym: NDArray[np.int64],
+    weights: NDArray[np.int64],
+    count: int,
+    medoids: list[int],
+    balance: Balance,
+) -> Partition:
+    part = Partition(sym, weights, count)
     for line, medoid in enumerate(medoids):
         part.medoids[line] = medoid
         part.place(medoid, line)
     assign_by_regret(part, balance)
     part.update_medoids()
     return part
-
-
-def raise_to_floor(part: Partition, balance: Balance) -> None:
-    """Fill lines under the floor with the cheapest moves that keep every band.
-
-    A move takes a retailer to a line under the floor when its own line stays at or above
-    the floor and the target stays under the ceiling; the cheapest extra cost goes first.
-    """
-    for _ in range(len(part.weights)):
-        under = part.loads < balance.floor
-        if not under.any():
-            return
-        stays = part.loads[part.line] - part.weights >= balance.floor
-        move = _cheapest_move(part, stays, under, balance)
-        if move is None:
-            break
-        part.place(move[0], move[1])
-        part.update_medoid(move[1])
-    _log_band(part, balance)
-
-
-def lower_to_ceiling(part: Partition, balance: Balance) -> list[Move]:
-    """Move retailers off lines over the ceiling, the cheapest extra cost first.
-
-    Only retailers of a line over the ceiling move, and only to a line that stays under
-    the ceiling; each move is returned with its reason.
-    """
-    moves: list[Move] = []
-    for _ in range(len(part.weights)):
-        over = part.loads > balance.ceiling
-        if not over.any():
-            break
-        move = _cheapest_move(part, over[part.line], np.ones(part.count, dtype=bool), balance)
-        if move is None:
-            logger.warning("no move brings the lines under the ceiling of %.0f s", balance.ceiling)
-            break
-        retailer, target, extra = move
-        source = int(part.line[retailer])
-        moves.append(Move(
-            retailer=retailer,
-            source=source,
-            target=target,
-            reason=_over_reason(part, source, balance, extra),
-        ))
-        part.place(retailer, target)
-        part.update_medoid(source)
-        part.update_medoid(target)
-    return moves
-
-
-def _over_reason(part: Partition, source: int, balance: Balance, extra: float) -> str:
-    load_min = part.loads[source] / 60
-    extra_text = "" if extra >= EMPTY_LINE_COST / 2 else f", +{extra / 2:.0f} s to the medoid"
-    return (
-        f"line {source} over the ceiling ({load_min:.0f} min > {balance.ceiling / 60:.0f} min);"
-        f" cheapest move{extra_text}"
-    )
-
-
-def _cheapest_move(
-    part: Partition,
-    movable: NDArray[np.bool_],
-    targets: NDArray[np.bool_],
-    balance: Balance,
-) -> tuple[int, int, float] | None:
-    candidates = np.flatnonzero(movable & (part.line >= 0) & (part.weights > 0))
-    if not candidates.size:
-        return None
-    costs = part.costs()
-    own = part.line[candidates]
-    extra = costs[candidates] - costs[candidates, own][:, None]
-    fits = part.loads[None, :] + part.weights[candidates, None] <= balance.ceiling
-    fits &= targets[None, :] & (np.arange(part.count)[None, :] != own[:, None])
-    extra = np.where(fits, extra, np.inf)
-    best = int(np.argmin(extra))
-    row, target = divmod(best, part.count)
-    if not np.isfinite(extra[row, target]):
-        return None
-    return int(candidates[row]), target, float(extra[row, target])
-
-
-def _log_band(part: Partition, balance: Balance) -> None:
-    if (part.loads < balance.floor).any():
-        logger.warning(
-            "some lines stay under the floor of %.0f s: %s", balance.floor, part.loads.tolist()
-        )
