@@ -342,34 +342,40 @@ def test_names_are_escaped(plan, retailers):
     assert "老王" in html
 
 
+def road(a: tuple[float, float], b: tuple[float, float], points: int) -> list[tuple[float, float]]:
+    """A zig-zag 'road' of ``points`` (lon, lat) pairs from ``a`` to ``b``."""
+    return [
+        (
+            a[0] + (b[0] - a[0]) * i / (points - 1) + 0.0003 * (0 < i < points - 1) * (i % 2),
+            a[1] + (b[1] - a[1]) * i / (points - 1),
+        )
+        for i in range(points)
+    ]
+
+
 def month_of(days: int, stops: int, points: int) -> tuple[Plan, dict[str, Retailer], dict]:
-    """``days`` working days of ``stops`` stops each, every leg a road of ``points`` points."""
-    shops, plan_days, paths = {}, [], {}
+    """``days`` working days of ``stops`` stops; 11 lines worked twice; roads of ``points``."""
+    shops: dict[str, Retailer] = {}
+    plan_days, paths, dates = [], {}, {}
     day = MONDAY
     for k in range(days):
         while day.weekday() >= 5:
             day += timedelta(days=1)
         line = [
             shop(
-                100 * k + j,
+                100 * (k % 11) + j,
                 lon=OFFICE[0] + 0.01 * (k % 11) + 0.0013 * j,
                 lat=OFFICE[1] + 0.0017 * (j % 7),
+                address=f"中山路{j}号",
             )
             for j in range(stops)
         ]
         shops.update((r.id, r) for r in line)
+        for r in line:
+            dates.setdefault(r.id, []).append(day)
         plan_days.append(one_day(day, line))
         places = [OFFICE, *((r.lon, r.lat) for r in line), OFFICE]
-        paths[day] = [
-            [
-                (
-                    a[0] + (b[0] - a[0]) * i / (points - 1) + 0.0003 * (i % 2),
-                    a[1] + (b[1] - a[1]) * i / (points - 1),
-                )
-                for i in range(points)
-            ]
-            for a, b in pairwise(places)
-        ]
+        paths[day] = [road(a, b, points) for a, b in pairwise(places)]
         day += timedelta(days=1)
     plan = Plan(
         manager="王五",
@@ -378,9 +384,8 @@ def month_of(days: int, stops: int, points: int) -> tuple[Plan, dict[str, Retail
         office_lat=OFFICE[1],
         days=tuple(plan_days),
         retailers=tuple(
-            RetailerVisits(id=s.retailer_id, required_visits=1, dates=(d.date,))
-            for d in plan_days
-            for s in d.stops
+            RetailerVisits(id=key, required_visits=2, dates=tuple(value))
+            for key, value in dates.items()
         ),
         unplanned=(),
     )

@@ -295,7 +295,7 @@ def _line_of(day: DayPlan, lines: Mapping[str, int]) -> int | None:
 def _day_name(day: DayPlan, lang: str) -> str:
     return " · ".join(
         (
-            f"{month_day(day.date)} {weekday_label(day.date, lang)}",
+            _short_date(day.date, lang),
             label("n_visits", lang).format(n=len(day.stops)),
             _km(day.travel_m, lang),
         )
