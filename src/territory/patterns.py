@@ -50,6 +50,18 @@ class PatternSpace:
         """The number of working days."""
         return len(self.weekdays)
 
+    @property
+    def weeks(self) -> tuple[int, ...]:
+        """The week number (0, 1, ...) of each working day.
+
+        A new week starts on a day whose weekday is not later than the previous one's.
+        """
+        numbers: list[int] = []
+        for k, weekday in enumerate(self.weekdays):
+            new_week = k > 0 and weekday <= self.weekdays[k - 1]
+            numbers.append((numbers[-1] + new_week) if numbers else 0)
+        return tuple(numbers)
+
 
 def even_patterns(space: PatternSpace, visits: int) -> list[Pattern]:
     """Return the evenly spread patterns of ``visits`` days, one per starting offset."""
@@ -58,6 +70,12 @@ def even_patterns(space: PatternSpace, visits: int) -> list[Pattern]:
         return [()]
     visits = min(visits, days)
     step = days / visits
+    if step < space.min_gap and (visits - 1) * space.min_gap <= days - 1:
+        # Rounding a fractional step would break the gap; the gap itself still fits.
+        slack = days - 1 - (visits - 1) * space.min_gap
+        return [
+            tuple(offset + k * space.min_gap for k in range(visits)) for offset in range(slack + 1)
+        ]
     patterns = {
         tuple(sorted({min(days - 1, round(offset + k * step)) for k in range(visits)}))
         for offset in range(max(1, int(step)))
@@ -75,7 +93,8 @@ def line_patterns(space: PatternSpace, visits: int, weekday: int) -> list[Patter
     # Weeks apart as evenly as the month allows: fortnightly = every other week, etc.
     weeks_apart = len(own) // visits
     picks = [c for c in combinations(range(len(own)), visits) if _smallest_gap(c) >= weeks_apart]
-    return [tuple(own[i] for i in pick) for pick in picks]
+    exact = [c for c in picks if all(b - a == weeks_apart for a, b in pairwise(c))]
+    return [tuple(own[i] for i in pick) for pick in exact or picks]
 
 
 def keep_obligations(
@@ -129,20 +148,34 @@ def _repair_twice(
     targets = sorted(set().union(*wanted))
     found: set[Pattern] = set()
     for pattern in patterns:
-        for first, second in combinations(range(len(pattern)), 2):
+        # A pattern with fewer visits than obligations gets the missing visits added.
+        base: list[int | None] = [*pattern, *[None] * max(0, len(wanted) - len(pattern))]
+        for first, second in combinations(range(len(base)), 2):
             for a in targets:
                 for b in targets:
-                    days = list(pattern)
+                    days = list(base)
                     days[first], days[second] = a, b
-                    option = tuple(sorted(set(days)))
+                    option = tuple(sorted({d for d in days if d is not None}))
                     if all(set(option) & w for w in wanted) and spaced(option, space.min_gap):
                         found.add(option)
     return sorted(found, key=lambda p: (-len(p), -_smallest_gap(p), p))[:8]
 
 
 def _top_up(space: PatternSpace, own: Pattern, visits: int) -> Pattern:
-    """Add the days farthest from the line's days until ``visits`` days are chosen."""
+    """Fill weeks whose line day is a holiday with that week's nearest working day.
+
+    The day after the holiday wins a tie; if still short, the days farthest from those
+    chosen are added.
+    """
     chosen = set(own)
+    weeks = space.weeks
+    weekday = space.weekdays[own[0]] if own else 0
+    covered = {weeks[d] for d in chosen}
+    for week in sorted(set(weeks) - covered):
+        if len(chosen) >= visits:
+            break
+        days = [k for k in range(space.size) if weeks[k] == week]
+        chosen.add(min(days, key=lambda k: (abs(space.weekdays[k] - weekday), -k)))
     while len(chosen) < min(visits, space.size):
         free = [k for k in range(space.size) if k not in chosen]
         chosen.add(max(free, key=lambda k: (min(abs(k - d) for d in chosen) if chosen else 0, -k)))
