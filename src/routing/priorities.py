@@ -8,6 +8,8 @@ from routing.rules import Rules
 #: Dropping any visit must cost more than a whole day's travel (seconds), so the search
 #: first visits as many retailers as fit and only then shortens the route.
 BASE_PENALTY = 100_000
+#: Dropping a must-visit retailer costs more than any route can travel (seconds).
+MUST_VISIT_PENALTY = 10**9
 #: Fluctuating orders and enterprise-level accounts are the procedure's priority groups.
 FLAG_BONUS = 3
 
