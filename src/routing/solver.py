@@ -1,5 +1,8 @@
 """The day solver: one route from the office over OR-Tools. The only module importing it.
 
+It also holds :func:`solve_fleet`, a capacitated multi-vehicle router with a route-duration
+limit (one periodic-VRP day); see the end of this module.
+
 Model (all integers, seconds):
 
 * arc cost = travel time; the time dimension's transit = service at the origin + travel;
@@ -18,12 +21,16 @@ import itertools
 import logging
 import multiprocessing
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from routing.exhaustive import MAX_EXHAUSTIVE, best_small_route
+from routing.fleet import FleetProblem, FleetSolution, route_cost
+from routing.priorities import MUST_VISIT_PENALTY
 from routing.problem import DayProblem
 from routing.schedule import build_timeline
 
@@ -33,9 +40,6 @@ _STRATEGIES = frozenset(routing_enums_pb2.FirstSolutionStrategy.Value.DESCRIPTOR
 _METAHEURISTICS = frozenset(
     routing_enums_pb2.LocalSearchMetaheuristic.Value.DESCRIPTOR.values_by_name
 )
-
-#: Dropping a must-visit retailer costs more than any route can travel (seconds).
-MUST_VISIT_PENALTY = 10**9
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +118,15 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
             travel_s=0,
             wall_s=time.perf_counter() - started,
             status="INFEASIBLE_FIRST_VISIT",
+        )
+    if problem.size <= MAX_EXHAUSTIVE:
+        order = best_small_route(problem)
+        return DaySolution(
+            order=order,
+            dropped=tuple(i for i in range(problem.size) if i not in set(order)),
+            travel_s=_route_travel(problem, order),
+            wall_s=time.perf_counter() - started,
+            status="OPTIMAL_BY_ENUMERATION",
         )
     runs = _portfolio(settings)
     if len(runs) > 1 and settings.workers > 1 and problem.size > 1:
@@ -354,3 +367,118 @@ def _route_travel(problem: DayProblem, order: tuple[int, ...]) -> int:
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
     name: str = routing_enums_pb2.RoutingSearchStatus.Value.Name(routing.status())
     return name.removeprefix("ROUTING_")
+
+
+def solve_fleet(
+    problem: FleetProblem,
+    settings: SolverSettings | None = None,
+    *,
+    initial_routes: Sequence[Sequence[int]] | None = None,
+) -> FleetSolution:
+    """Return the cheapest routes found that serve every customer of ``problem``.
+
+    Arc cost = ``problem.distances``; a load dimension enforces the capacity and, when
+    ``problem.max_duration`` is set, a duration dimension (travel + service at the origin)
+    the route-duration limit. Every customer is a disjunction whose penalty exceeds any
+    detour, so a first solution always exists and a customer is left out (reported in
+    :attr:`FleetSolution.dropped`) only when the search cannot fit it.
+
+    Parameters
+    ----------
+    problem
+        The customers and the fleet.
+    settings
+        Strategy, metaheuristic, ``max_solutions`` (OR-Tools' solution limit) and the
+        ``time_limit_s`` cap; ``warm_start_steps``, ``portfolio`` and ``workers`` are unused.
+    initial_routes
+        Routes (0-based positions, at most one per vehicle) to start the search from; when
+        they break a constraint the search starts from its first-solution strategy instead.
+    """
+    settings = settings or SolverSettings()
+    started = time.perf_counter()
+    manager = pywrapcp.RoutingIndexManager(problem.size + 1, problem.vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    _add_fleet_constraints(routing, manager, problem)
+    params = _search_parameters(settings)
+    assignment = None
+    if initial_routes is not None:
+        assignment = _solve_from_routes(routing, manager, params, problem, initial_routes)
+    if assignment is None:
+        assignment = routing.SolveWithParameters(params)
+    routes = _read_fleet_routes(routing, manager, assignment, problem.vehicles)
+    served = {position for route in routes for position in route}
+    return FleetSolution(
+        routes=routes,
+        cost=sum(route_cost(problem.distances, route) for route in routes),
+        dropped=tuple(p for p in range(problem.size) if p not in served),
+        wall_s=time.perf_counter() - started,
+        status=_status_name(routing),
+    )
+
+
+def _add_fleet_constraints(
+    routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, problem: FleetProblem
+) -> None:
+    cost_index = routing.RegisterTransitMatrix(problem.distances.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
+    load_index = routing.RegisterUnaryTransitVector([0, *problem.demands])
+    routing.AddDimensionWithVehicleCapacity(
+        load_index, 0, [problem.capacity] * problem.vehicles, True, "load"
+    )
+    if problem.max_duration:
+        service = np.array([0, *problem.service], dtype=np.int64)
+        transit = problem.durations + service[:, None]
+        np.fill_diagonal(transit, 0)
+        time_index = routing.RegisterTransitMatrix(transit.tolist())
+        routing.AddDimension(time_index, 0, problem.max_duration, True, "duration")
+    # Above any detour, so the search drops a customer only when it cannot fit it.
+    penalty = max(MUST_VISIT_PENALTY, 4 * int(problem.distances.max()) + 1)
+    for position in range(problem.size):
+        index = manager.NodeToIndex(position + 1)
+        routing.AddDisjunction([index], penalty)
+        if problem.allowed_vehicles and problem.allowed_vehicles[position]:
+            # -1 keeps "unperformed" possible; the 9.15 wheel cannot pass the span that
+            # SetAllowedVehiclesForIndex expects.
+            routing.VehicleVar(index).SetValues([-1, *problem.allowed_vehicles[position]])
+
+
+def _solve_from_routes(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    params: pywrapcp.RoutingSearchParameters,
+    problem: FleetProblem,
+    initial_routes: Sequence[Sequence[int]],
+) -> pywrapcp.Assignment | None:
+    if len(initial_routes) > problem.vehicles:
+        msg = f"Expected at most {problem.vehicles} initial routes, got {len(initial_routes)}."
+        raise ValueError(msg)
+    padded = [list(route) for route in initial_routes]
+    padded += [[] for _ in range(problem.vehicles - len(padded))]
+    indices = [[manager.NodeToIndex(position + 1) for position in route] for route in padded]
+    initial = routing.ReadAssignmentFromRoutes(indices, True)
+    if initial is None:
+        logger.debug("initial routes break a constraint; starting from scratch")
+        return None
+    assignment: pywrapcp.Assignment | None = routing.SolveFromAssignmentWithParameters(
+        initial, params
+    )
+    return assignment
+
+
+def _read_fleet_routes(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    assignment: pywrapcp.Assignment | None,
+    vehicles: int,
+) -> tuple[tuple[int, ...], ...]:
+    if assignment is None:
+        return ((),) * vehicles
+    routes = []
+    for vehicle in range(vehicles):
+        route: list[int] = []
+        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index) - 1)
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(tuple(route))
+    return tuple(routes)
