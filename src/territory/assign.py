@@ -68,7 +68,7 @@ def assign_patterns(
             centres=centres,
             spread_s=spread_s,
             capacity=capacity,
-        )
+        ) or _swap(options, chosen, members=members, spread_s=spread_s)
         new_centres = _centres(members, spread_s)
         if not improved and new_centres == centres:
             break
@@ -147,6 +147,69 @@ def _improve(
             chosen[retailer] = best
             improved = True
     return improved
+
+
+def _swap(
+    options: Sequence[Sequence[Pattern]],
+    chosen: list[Pattern],
+    *,
+    members: list[set[int]],
+    spread_s: npt.NDArray[np.int64],
+) -> bool:
+    """Exchange the patterns of two retailers where that brings each nearer its day's mates.
+
+    When every day is full, moving one retailer overloads another day; exchanging two
+    keeps the loads. The cost is the summed travel time to the other retailers of the day
+    (a day's medoid can sit in the wrong cluster of a mixed day, so it cannot judge this).
+    """
+    to_day = _time_to_days(members, spread_s)
+    allowed = [set(choices) for choices in options]
+    improved = False
+    for a in range(len(chosen)):
+        for b in range(a + 1, len(chosen)):
+            pa, pb = chosen[a], chosen[b]
+            if pa == pb or pb not in allowed[a] or pa not in allowed[b]:
+                continue
+            mutual = int(spread_s[a, b])
+            now = sum(int(to_day[a, d]) for d in pa) + sum(int(to_day[b, d]) for d in pb)
+            then = sum(int(to_day[a, d]) - mutual for d in pb) + sum(
+                int(to_day[b, d]) - mutual for d in pa
+            )
+            if then < now:
+                _exchange(a, b, chosen=chosen, members=members, to_day=to_day, spread_s=spread_s)
+                improved = True
+    return improved
+
+
+def _time_to_days(
+    members: Sequence[set[int]], spread_s: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Return each retailer's summed travel time to the retailers of each day."""
+    on_day = np.zeros((len(spread_s), len(members)), dtype=np.int64)
+    for day, retailers in enumerate(members):
+        on_day[sorted(retailers), day] = 1
+    return spread_s @ on_day
+
+
+def _exchange(
+    a: int,
+    b: int,
+    *,
+    chosen: list[Pattern],
+    members: list[set[int]],
+    to_day: npt.NDArray[np.int64],
+    spread_s: npt.NDArray[np.int64],
+) -> None:
+    pa, pb = chosen[a], chosen[b]
+    for day in pa:
+        members[day].discard(a)
+        members[day].add(b)
+        to_day[:, day] += spread_s[:, b] - spread_s[:, a]
+    for day in pb:
+        members[day].discard(b)
+        members[day].add(a)
+        to_day[:, day] += spread_s[:, a] - spread_s[:, b]
+    chosen[a], chosen[b] = pb, pa
 
 
 def _pattern_cost(

@@ -26,7 +26,14 @@ from territory.calendar import (
     read_calendar_overrides,
     working_calendar,
 )
-from territory.month import PLANNING_MODES, MonthRequest, MonthResult, MonthSettings, plan_month
+from territory.month import (
+    PLANNING_MODES,
+    WEEKLY_LINES,
+    MonthRequest,
+    MonthResult,
+    MonthSettings,
+    plan_month,
+)
 from territory.month_rules import load_month_rules
 from territory.orders import read_order_history
 from territory.outputs import MonthOutputs, write_month_outputs
@@ -236,6 +243,18 @@ def _previous_lines(path: Path | None) -> dict[str, int] | None:
     lines = read_plan(path).extra.get("lines")
     if not isinstance(lines, dict) or not lines:
         msg = "the previous plan has no lines; pass a month plan made with --planning lines"
+        raise InputError([Problem(source=str(path), message=msg, field="lines")])
+    bad = [
+        rid
+        for rid, line in lines.items()
+        if isinstance(line, bool) or not isinstance(line, int) or not 0 <= line < WEEKLY_LINES
+    ]
+    if bad:
+        shown = ", ".join(f"{rid}={lines[rid]!r}" for rid in sorted(bad)[:5])
+        msg = (
+            f"lines must be whole numbers 0-{WEEKLY_LINES - 1} (Monday-Friday), got {shown}; "
+            "regenerate the previous plan with 'visitplan month'"
+        )
         raise InputError([Problem(source=str(path), message=msg, field="lines")])
     return {str(rid): int(line) for rid, line in lines.items()}
 

@@ -40,6 +40,7 @@ from territory.patterns import (
     keep_obligations,
     line_patterns,
     spaced,
+    visits_that_fit,
 )
 from territory.routing_pool import route_days
 
@@ -299,10 +300,12 @@ def _options(month: _Month, lines: LinePlan | None) -> list[list[Pattern]]:
     space = month.space
     options = []
     for retailer, demand in zip(month.territory.retailers, month.territory.demands, strict=True):
+        # Visits beyond what the month holds at the minimum gap are left out (and listed).
+        visits = visits_that_fit(space, demand.visits)
         if lines is None:
-            patterns = _spaced_or_all(even_patterns(space, demand.visits), space)
+            patterns = _spaced_or_all(even_patterns(space, visits), space)
         else:
-            patterns = _line_options(space, demand.visits, lines.line_of(retailer.id))
+            patterns = _line_options(space, visits, lines.line_of(retailer.id))
         options.append(
             keep_obligations(
                 space,
@@ -531,6 +534,17 @@ def _assemble(
     )
 
 
+def _why_short(month: _Month, retailer_id: str) -> str:
+    demand = next(d for d in month.territory.demands if d.retailer_id == retailer_id)
+    fits = visits_that_fit(month.space, demand.visits)
+    if fits < demand.visits:
+        return (
+            f"the month's {month.space.size} working days hold only {fits} of its "
+            f"{demand.visits} visits at least {month.space.min_gap} working days apart"
+        )
+    return "a full day dropped it when the month was re-planned; no other day had room"
+
+
 def _all_demands(month: _Month) -> list[VisitDemand]:
     by_id = {d.retailer_id: d for d in month.territory.demands}
     unusable = {u.retailer_id for u in month.territory.unplanned}
@@ -572,7 +586,10 @@ def _unmet_obligations(month: _Month, dates: Mapping[str, list[date]]) -> list[U
             if days and applies and not visited & {month.calendar.working_days[k] for k in days}
         ]
         if owed:
-            reason = f"owed a visit on {' and '.join(owed)}, but those days were full"
+            reason = (
+                f"owed a visit on {' and '.join(owed)}, but those days were full or too "
+                "close to its other visits for the minimum gap"
+            )
             unmet.append(Unplanned(retailer_id=demand.retailer_id, date=None, reason=reason))
     return unmet
 

@@ -108,11 +108,27 @@ def keep_obligations(
     if meeting or not wanted:
         return meeting or list(patterns)
     repaired = sorted({_repair(space, p, wanted) for p in patterns})
-    return (
-        [p for p in repaired if spaced(p, space.min_gap)]
-        or _repair_twice(space, patterns, wanted)
-        or repaired
+    found = [p for p in repaired if spaced(p, space.min_gap)] or _repair_twice(
+        space, patterns, wanted
     )
+    if found:
+        return found
+    # No spaced pattern meets every obligation (the windows lie too close together for
+    # the gap): keep the gap and meet the first obligation that fits; the month planner
+    # lists the unmet one as unplanned with its reason.
+    for obligation in wanted:
+        single = sorted({_repair(space, p, [obligation]) for p in patterns})
+        single = [p for p in single if spaced(p, space.min_gap)]
+        if single:
+            return single
+    return [p for p in patterns if spaced(p, space.min_gap)] or list(patterns)
+
+
+def visits_that_fit(space: PatternSpace, visits: int) -> int:
+    """Return how many visits the month holds at least ``min_gap`` working days apart."""
+    if space.size == 0:
+        return 0
+    return min(visits, 1 + (space.size - 1) // space.min_gap)
 
 
 def spaced(pattern: Pattern, min_gap: int) -> bool:
