@@ -6,6 +6,7 @@ Registered through entry points (``visitplan.commands`` / ``visitplan.demos``), 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from routing.options import parse_lon_lat
 from routing.plan import read_plan
 from routing.readers import read_retailers, write_retailers_csv
 from routing.rules import load_rules
-from routing.solver import SolverSettings
 from territory.calendar import (
     CalendarOverrides,
     WorkCalendar,
@@ -27,6 +27,7 @@ from territory.calendar import (
     working_calendar,
 )
 from territory.month import (
+    MONTH_DAY_SEARCH,
     PLANNING_MODES,
     WEEKLY_LINES,
     MonthRequest,
@@ -123,7 +124,7 @@ def parse_month(text: str | None, *, today: date | None = None) -> tuple[int, in
 @click.option(
     "--search-steps",
     type=click.IntRange(min=1),
-    default=300,
+    default=MONTH_DAY_SEARCH.max_solutions,
     show_default=True,
     help="Day solver search steps (deterministic effort).",
 )
@@ -190,7 +191,7 @@ def month_command(
         history=None if orders_path is None else read_order_history(orders_path),
     )
     settings = MonthSettings(
-        day=SolverSettings(max_solutions=search_steps, workers=1), workers=workers
+        day=dataclasses.replace(MONTH_DAY_SEARCH, max_solutions=search_steps), workers=workers
     )
     result = plan_month(
         request,
