@@ -20,6 +20,7 @@ import click
 
 from routing.commands import check_command, day_command, demo_command
 from routing.errors import EXIT_INTERNAL, VisitplanError
+from routing.generate_command import generate_command
 
 
 class _Group(click.Group):
@@ -65,6 +66,7 @@ def _register_plugins(group: click.Group) -> None:
 cli.add_command(day_command, "day")
 cli.add_command(check_command, "check")
 cli.add_command(demo_command, "demo")
+cli.add_command(generate_command, "generate")
 _register_plugins(cli)
 
 
