@@ -55,6 +55,16 @@ def test_both_flags_count_more_than_one(rules: Rules) -> None:
     assert visit_priority(both, rules) > visit_priority(shop("C", fluctuating=True), rules)
 
 
+@pytest.mark.parametrize("klass", ["A", "C", "E"])
+def test_a_key_brand_target_ranks_above_its_class_but_below_a_priority_group(
+    rules: Rules, klass: str
+) -> None:
+    brand = shop(klass, brand_target=True)
+    assert visit_priority(brand, rules) > visit_priority(shop(klass), rules)
+    assert penalty(brand, rules) > penalty(shop(klass), rules)
+    assert visit_priority(shop(klass, fluctuating=True), rules) > visit_priority(brand, rules)
+
+
 def test_a_forecast_sample_flag_does_not_change_the_price(rules: Rules) -> None:
     # Forecast samples are scheduled by date (days 1-5), not ranked on a full day.
     assert penalty(shop("C", forecast_sample=True), rules) == penalty(shop("C"), rules)

@@ -250,6 +250,29 @@ def test_chinese_headers_and_areas(tmp_path, rules, header, area):
     assert retailer.area is (Area.URBAN if area == "城区" else Area.RURAL)
 
 
+def test_chinese_headers_of_the_optional_columns(tmp_path, rules):
+    header = "客户编码,客户名称,经度,纬度,区域,档位,拜访时长,波动大,企业级客户,必访,需求预测样本"
+    header += ",重点品牌培育,月拜访次数"
+    text = f"{header}\n310101,张记,121.47,31.23,城区,B,10,是,否,是,否,是,2\n"
+
+    [retailer] = read_csv(tmp_path, text, rules)
+
+    assert retailer.service_s == 600
+    assert (retailer.fluctuating, retailer.enterprise, retailer.must_visit) == (True, False, True)
+    assert (retailer.forecast_sample, retailer.brand_target) == (False, True)
+    assert retailer.visits_per_month == 2
+
+
+def test_a_bad_brand_target_flag_names_row_and_field(tmp_path, rules):
+    text = f"{HEADER},brand_target\nR1,a,121.47,31.23,urban,A,maybe\n"
+
+    with pytest.raises(InputError) as caught:
+        read_csv(tmp_path, text, rules)
+
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field) == (2, "brand_target")
+
+
 def test_the_column_name_beats_its_aliases(tmp_path, rules):
     text = "客户编码,许可证号,客户名称,经度,纬度,区域,档位\nC1,L1,a,121.47,31.23,城区,A\n"
 

@@ -10,8 +10,9 @@ compact territory (a disc of ``radius_m``, 2-3 km across in a city):
 * every shop stands within 15 m of a street centreline (a few metres of jitter);
 * the outermost ``rural_share`` of the shops are rural, the others urban;
 * classes A-E in the mix 10/20/35/25/10%, about 10% fluctuating, 5% enterprise-level,
-  3% must-visit, 5% forecast samples and 10% with opening hours (some with a midday break),
-  each share met exactly (largest remainder) and assigned at random;
+  3% must-visit, 5% forecast samples, 10% key-brand targets and 10% with opening hours
+  (some with a midday break), each share met exactly (largest remainder) and assigned at
+  random;
 * deterministic Chinese shop names (``鑫源便利店``) and addresses (``人民路128号``),
   ids ``R0001``...
 
@@ -45,6 +46,9 @@ FLAG_SHARES = (
     ("forecast_sample", 0.05),
 )
 """Share of retailers with each flag."""
+
+BRAND_TARGET_SHARE = 0.10
+"""Share of key-brand targets; drawn last, so adding it left every earlier draw as it was."""
 
 OPENING_SHARE = 0.10
 OPENING_HOURS = (
@@ -145,6 +149,9 @@ def generate_retailers(
     rural = _outermost(xy, round(rural_share * count))
     names = _names(count, rng)
     house_numbers = rng.integers(1, 400, size=count)
+    brand = {
+        int(i) for i in rng.choice(count, size=round(BRAND_TARGET_SHARE * count), replace=False)
+    }
     width = max(4, len(str(count)))
     return tuple(
         Retailer(
@@ -159,6 +166,7 @@ def generate_retailers(
             enterprise=i in drawn.flagged["enterprise"],
             must_visit=i in drawn.flagged["must_visit"],
             forecast_sample=i in drawn.flagged["forecast_sample"],
+            brand_target=i in brand,
             address=f"{_ROADS[origin[i] % len(_ROADS)]}{house_numbers[i]}号",
         )
         for i in range(count)

@@ -12,12 +12,15 @@ BASE_PENALTY = 100_000
 MUST_VISIT_PENALTY = 10**9
 #: Fluctuating orders and enterprise-level accounts are the procedure's priority groups.
 FLAG_BONUS = 3
+#: Key-brand targets come next: the month's brand plan needs their shelves seen.
+BRAND_BONUS = 2
 
 
 def visit_priority(retailer: Retailer, rules: Rules) -> int:
     """Return the retailer's rank on a full day (higher is kept first)."""
     score = rules.classes[retailer.retailer_class].priority
     score += FLAG_BONUS * (retailer.fluctuating + retailer.enterprise)
+    score += BRAND_BONUS * retailer.brand_target
     return score
 
 

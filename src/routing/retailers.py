@@ -46,9 +46,10 @@ class Retailer:
         This retailer's service time, or ``None`` for the rules' default.
     opening
         Opening windows; empty means open all day.
-    fluctuating, enterprise, must_visit, forecast_sample
+    fluctuating, enterprise, must_visit, forecast_sample, brand_target
         Flags from the procedure: strongly fluctuating orders (波动大), enterprise-level
-        account (企业级客户), a visit that must not be dropped, a demand-forecast sample.
+        account (企业级客户), a visit that must not be dropped, a demand-forecast sample, a
+        target of this month's key-brand cultivation (重点品牌培育).
     visits_per_month
         Overrides the class frequency when given.
     address
@@ -67,6 +68,7 @@ class Retailer:
     enterprise: bool = False
     must_visit: bool = False
     forecast_sample: bool = False
+    brand_target: bool = False
     visits_per_month: int | None = None
     address: str = ""
 

@@ -9,7 +9,8 @@ Columns (headers case-insensitive; Chinese aliases in :data:`ALIASES`):
 * required: ``id, name, lon, lat, area, class``;
 * optional: ``service_min`` (at least the rules' minimum), ``opening``
   (``07:00-12:00;14:00-22:00``) or ``open`` + ``close`` (``HH:MM``), the yes/no flags
-  ``fluctuating, enterprise, must_visit, forecast_sample``, ``visits_per_month``, ``address``.
+  ``fluctuating, enterprise, must_visit, forecast_sample, brand_target``,
+  ``visits_per_month``, ``address``.
 """
 
 from __future__ import annotations

@@ -22,12 +22,13 @@ OPTIONAL = (
     "enterprise",
     "must_visit",
     "forecast_sample",
+    "brand_target",
     "visits_per_month",
     "address",
 )
 """Columns a retailer file may have; an empty cell means the default."""
 
-BOOLEAN_COLUMNS = ("fluctuating", "enterprise", "must_visit", "forecast_sample")
+BOOLEAN_COLUMNS = ("fluctuating", "enterprise", "must_visit", "forecast_sample", "brand_target")
 
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "id": ("客户编码", "许可证号"),
@@ -38,6 +39,13 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
     "class": ("retailer_class", "档位", "客户分类", "分类"),
     "opening": ("营业时间",),
     "address": ("地址",),
+    "service_min": ("拜访时长", "拜访时长(分钟)"),
+    "fluctuating": ("波动大", "订单波动大"),
+    "enterprise": ("企业级客户", "企业级"),
+    "must_visit": ("必访",),
+    "forecast_sample": ("需求预测样本", "预测样本"),
+    "brand_target": ("重点品牌培育", "品牌培育"),
+    "visits_per_month": ("月拜访次数",),
 }
 """Other header names accepted for a column, in order of preference."""
 

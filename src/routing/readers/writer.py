@@ -22,6 +22,7 @@ COLUMNS = (
     "enterprise",
     "must_visit",
     "forecast_sample",
+    "brand_target",
     "visits_per_month",
     "address",
 )
@@ -55,6 +56,7 @@ def _row(retailer: Retailer) -> list[str]:
         _flag(retailer.enterprise),
         _flag(retailer.must_visit),
         _flag(retailer.forecast_sample),
+        _flag(retailer.brand_target),
         "" if retailer.visits_per_month is None else str(retailer.visits_per_month),
         retailer.address,
     ]
