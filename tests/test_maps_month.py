@@ -129,17 +129,38 @@ def panel(html: str) -> str:
 DAY_NAMES = ["03-03 周一 · 3户 · 5.6km", "03-04 周二 · 2户 · 4.4km", "03-06 周四 · 2户 · 4.4km"]
 
 
+OSM_TILES = "OpenStreetMap 在线地图（需联网）"
+
+
 def test_a_layer_per_day_named_with_its_totals(plan, retailers):
     html = render_offline(month_map(plan, retailers))
     names = list(overlays(html))
-    assert names == [*DAY_NAMES, "未拜访客户 (1)"]
+    assert names == [*DAY_NAMES, "未拜访客户 (1)", OSM_TILES]
     assert "L.control.layers(" in html
 
 
-def test_every_layer_is_on_at_first(plan, retailers):
+def test_every_layer_but_the_online_tiles_is_on_at_first(plan, retailers):
     html = render_offline(month_map(plan, retailers))
-    for group in overlays(html).values():
+    layers = overlays(html)
+    tiles = layers.pop(OSM_TILES)
+    for group in layers.values():
         assert f"{group}.addTo(map_" in html
+    assert f"{tiles}.addTo(" not in html
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+
+
+def test_the_layer_control_comes_after_every_layer(plan, retailers):
+    m = month_map(plan, retailers)
+    html = render_offline(month_map(plan, retailers, m=m))
+    assert html.count("L.control.layers(") == 1
+    control = html.index("L.control.layers(")
+    for group in overlays(html).values():
+        assert html.index(f"var {group} = ") < control
+
+
+def test_each_days_route_tooltip_gives_its_totals(plan, retailers):
+    html = render_offline(month_map(plan, retailers))
+    assert "03-03 周一 · 3户 · 5.6km · 路上时间(分钟) 25 · 服务时间(分钟) 24 · 09:20–09:58" in html
 
 
 def test_one_numbered_marker_per_stop_in_its_days_layer(plan, retailers):
@@ -287,6 +308,7 @@ def test_layers_by_line_hold_their_retailers_and_days(plan, retailers):
         "线路1 · 2天 · 3户 · 10.0km",  # Monday (R1 R2 R3) and Thursday (R2 R1)
         "线路2 · 1天 · 2户 · 4.4km",  # Tuesday (R3 R4)
         "未拜访客户 (1)",
+        OSM_TILES,
     ]
     first, second = (groups[name] for name in list(groups)[:2])
     assert (markers_in(html, first), markers_in(html, second)) == (3, 2)

@@ -134,10 +134,12 @@ def calendar_file(folder: Path, rows: list[tuple[date, str]]) -> Path:
 
 def test_month_writes_the_plan_the_schedules_and_a_map_per_day(january):
     assert january.code == 0, january.err
-    for name in ("plan.json", "plan.xlsx", "plan.csv", "maps/month.html"):
+    for name in ("plan.json", "plan.xlsx", "plan.csv", "maps/month.html", "maps/territory.html"):
         assert (january.folder / name).stat().st_size > 0, name
-    day_maps = sorted(path.name for path in january.maps.glob("2027-*.html"))
+    day_maps = sorted(path.name for path in january.maps.glob("2027-??-??.html"))
     assert day_maps == [f"{day.isoformat()}.html" for day in JANUARY]
+    pages = sorted(path.name for path in january.maps.glob("2027-*-schedule.html"))
+    assert pages == [f"{day.isoformat()}-schedule.html" for day in JANUARY]
     assert "Traceback" not in january.err
 
 

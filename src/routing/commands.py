@@ -14,13 +14,14 @@ from routing.day import DayRequest, DayResult, plan_day
 from routing.errors import InputError, Problem
 from routing.generator import generate_retailers
 from routing.labels import area_label, label
+from routing.maps import TILE_CHOICES, BaseRoads
 from routing.network import RoadNetwork, load_network, street_segments
 from routing.options import EXIT_VIOLATIONS, parse_date, parse_lon_lat
-from routing.outputs import DayOutputs, write_day_outputs
+from routing.outputs import DayOutputs, MapOptions, write_day_outputs
 from routing.plan import Plan, read_plan
 from routing.readers import read_retailers, write_retailers_csv
 from routing.retailers import Retailer
-from routing.rules import TravelMode, load_rules
+from routing.rules import Rules, TravelMode, load_rules
 from routing.solver import SolverSettings
 from routing.timeofday import format_clock
 
@@ -55,6 +56,16 @@ _lang_option = click.option(
     default="zh",
     show_default=True,
     help="Language of schedules and maps.",
+)
+#: Shared with ``visitplan month`` (territory imports it).
+tiles_option = click.option(
+    "--tiles",
+    type=click.Choice(TILE_CHOICES),
+    default="osm",
+    show_default=True,
+    help="Online tile layer the maps offer (off until ticked; maps draw the road network "
+    "offline): osm, amap (AMap/Gaode: the map is drawn in GCJ-02 so points sit on its "
+    "streets), or none.",
 )
 
 
@@ -101,6 +112,13 @@ _lang_option = click.option(
     help="Map HTML (default maps/DATE.html).",
 )
 @click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the day's schedule as a phone-friendly HTML page here.",
+)
+@click.option(
     "--dump-instance",
     type=click.Path(path_type=Path),
     default=None,
@@ -137,6 +155,7 @@ _lang_option = click.option(
 )
 @_rules_option
 @_lang_option
+@tiles_option
 def day_command(
     *,
     retailers_path: Path,
@@ -148,6 +167,7 @@ def day_command(
     crs: str,
     out: Path | None,
     map_path: Path | None,
+    html_path: Path | None,
     dump_instance: Path | None,
     max_visits: int | None,
     search_steps: int,
@@ -157,6 +177,7 @@ def day_command(
     cache_dir: Path,
     rules_path: Path | None,
     lang: str,
+    tiles: str,
 ) -> None:
     """Plan one day's visits (拜访日程表): route, schedule, map."""
     rules = load_rules(rules_path)
@@ -179,8 +200,10 @@ def day_command(
         out or Path("plans") / f"{when.isoformat()}.json",
         map_path=map_path or Path("maps") / f"{when.isoformat()}.html",
         instance=dump_instance,
+        schedule_page=html_path,
     )
-    write_day_outputs(result, retailers, outputs, lang=lang)
+    maps = map_options(road_network, lang=lang, tiles=tiles, rules=rules)
+    write_day_outputs(result, retailers, outputs, maps=maps)
     _echo_summary(result, lang)
     for path in outputs.written():
         click.echo(f"  wrote {path}")
@@ -201,6 +224,12 @@ def _network(
         click.echo("note: no road network; travel is straight-line distance x detour factor")
         return None
     return load_network(source, mode=mode, cache_dir=cache_dir)
+
+
+def map_options(network: RoadNetwork | None, *, lang: str, tiles: str, rules: Rules) -> MapOptions:
+    """Return how maps are drawn: on ``network``'s streets (if any), offering ``tiles``."""
+    roads = BaseRoads.from_network(network) if network is not None else None
+    return MapOptions(lang=lang, roads=roads, tiles=tiles, rules=rules)
 
 
 def _echo_summary(result: DayResult, lang: str) -> None:
@@ -292,8 +321,14 @@ def demo_command(out_dir: Path, count: int, seed: int, day: str | None, lang: st
     )
     result = plan_day(request, rules=rules, network=network, settings=SolverSettings(seed=seed))
     plan_path = out_dir / "demo-day.json"
-    outputs = DayOutputs.beside(plan_path, map_path=out_dir / "demo-day.html", instance=None)
-    write_day_outputs(result, retailers, outputs, lang=lang)
+    outputs = DayOutputs.beside(
+        plan_path,
+        map_path=out_dir / "demo-day.html",
+        instance=None,
+        schedule_page=out_dir / "demo-day-schedule.html",
+    )
+    maps = map_options(network, lang=lang, tiles="osm", rules=rules)
+    write_day_outputs(result, retailers, outputs, maps=maps)
     _echo_summary(result, lang)
     for path in [retailers_csv, *outputs.written()]:
         click.echo(f"  wrote {path}")

@@ -35,6 +35,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "enterprise": ("企业级", "enterprise"),
     "must_visit": ("必访", "must visit"),
     "forecast_sample": ("需求预测样本", "forecast sample"),
+    "brand_target": ("重点品牌培育", "key-brand target"),
     "wait_note": ("等待开门{minutes}分钟", "waits {minutes} min for opening"),
     "unknown_retailer": ("客户资料缺失", "not in the retailer list"),
     # Day header.
@@ -102,6 +103,30 @@ _TABLE: dict[str, tuple[str, str]] = {
     "n_visits": ("{n}户", "{n} visits"),
     "n_retailers": ("{n}户", "{n} retailers"),
     "n_days": ("{n}天", "{n} days"),
+    # Base layers and legends of every map.
+    "road_network": ("道路网（OpenStreetMap）", "Road network (OpenStreetMap)"),
+    "tiles_osm": ("OpenStreetMap 在线地图（需联网）", "OpenStreetMap tiles (online only)"),
+    "tiles_amap": ("高德地图 在线地图（需联网）", "AMap tiles (online only)"),
+    "direction": ("行驶方向", "Direction of travel"),
+    "leg": ("路程", "Travel"),
+    "limit_ok": ("符合", "on time"),
+    "limit_late": ("超时", "late"),
+    "coordinates": ("坐标", "Coordinates"),
+    "map_link": ("打开地图", "Open the map"),
+    "schedule_page_note": (
+        "时间为计划时间；坐标为 WGS-84（GPS），点击坐标可在手机地图中打开。",
+        "Times are planned; coordinates are WGS-84 (GPS): tap one to open it in a map app.",
+    ),
+    # Territory map.
+    "territory_map": ("片区客户分布", "Territory"),
+    "visits_month": ("月拜访次数", "Visits a month"),
+    "est_hours": ("预计工时(小时)", "Est. hours"),
+    "est_minutes": ("预计分钟", "Est. minutes"),
+    "retailers_n": ("客户数", "Retailers"),
+    "by_class": ("按档位", "By class"),
+    "group": ("分组", "Group"),
+    "no_group": ("未分组", "No group"),
+    "outline": ("范围", "outline"),
 }
 
 LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(_TABLE)
@@ -151,11 +176,12 @@ def kilometres(metres: int) -> float:
 
 
 def flag_keys(retailer: Retailer) -> tuple[str, ...]:
-    """Return the label keys of the flags a manager must notice (必访, 企业级, 波动大)."""
+    """Return the label keys of the flags a manager must notice (必访, 企业级, 波动大, 品牌)."""
     flags = {
         "must_visit": retailer.must_visit,
         "enterprise": retailer.enterprise,
         "fluctuating": retailer.fluctuating,
+        "brand_target": retailer.brand_target,
     }
     return tuple(key for key, is_set in flags.items() if is_set)
 
@@ -163,6 +189,21 @@ def flag_keys(retailer: Retailer) -> tuple[str, ...]:
 def flags_text(retailer: Retailer, lang: str = "zh") -> str:
     """Return the retailer's flags as one line of text (empty if none)."""
     return label("list_sep", lang).join(label(key, lang) for key in flag_keys(retailer))
+
+
+def marker_flag_keys(retailer: Retailer) -> tuple[str, ...]:
+    """Return every flag maps show: :func:`flag_keys`, then the special demand-forecast sample.
+
+    A forecast sample (需求预测样本) changes nothing on the day, but the month must visit it
+    on days 1-5, so a market manager looking at a map wants to see it.
+    """
+    special = ("forecast_sample",) if retailer.forecast_sample else ()
+    return (*flag_keys(retailer), *special)
+
+
+def marker_flags_text(retailer: Retailer, lang: str = "zh") -> str:
+    """Return every flag maps show, as one line of text (empty if none)."""
+    return label("list_sep", lang).join(label(k, lang) for k in marker_flag_keys(retailer))
 
 
 def weekday_label(day: date, lang: str = "zh") -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from routing.commands import map_options, tiles_option
 from routing.errors import InputError, Problem
 from routing.generator import generate_retailers
 from routing.network import RoadNetwork, load_network, street_segments
@@ -150,6 +151,7 @@ def parse_month(text: str | None, *, today: date | None = None) -> tuple[int, in
     help="Rules TOML overriding the defaults (day and [month] rules).",
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@tiles_option
 def month_command(
     *,
     retailers_path: Path,
@@ -171,6 +173,7 @@ def month_command(
     cache_dir: Path,
     rules_path: Path | None,
     lang: str,
+    tiles: str,
 ) -> None:
     """Plan next month's visits (次月月度拜访计划): every working day routed and timed."""
     rules = load_rules(rules_path)
@@ -210,7 +213,8 @@ def month_command(
         csv=plan_path.with_suffix(".csv"),
         maps=maps_dir or Path("maps") / stem,
     )
-    write_month_outputs(result, retailers, outputs, lang=lang)
+    maps = map_options(road_network, lang=lang, tiles=tiles, rules=rules)
+    write_month_outputs(result, retailers, outputs, maps=maps)
     echo_month(result)
     click.echo(f"  wrote {plan_path}, {outputs.xlsx}, {outputs.csv} and maps in {outputs.maps}/")
 
@@ -309,11 +313,13 @@ def month_demo(*, out_dir: Path, seed: int, lang: str) -> None:
         csv=out_dir / "demo-month.csv",
         maps=out_dir / "demo-month",
     )
-    write_month_outputs(result, retailers, outputs, lang=lang)
+    maps = map_options(network, lang=lang, tiles="osm", rules=rules)
+    write_month_outputs(result, retailers, outputs, maps=maps)
     click.echo(f"Month demo: {DEMO_RETAILERS} generated retailers, next month on the same roads.")
     echo_month(result)
     click.echo(
         f"  wrote {retailers_csv}, {outputs.plan}, {outputs.xlsx}, {outputs.csv}; "
-        f"open {outputs.month_map()} in a browser. Check with: visitplan check "
+        f"open {outputs.month_map()} or {outputs.territory_map()} in a browser. Check with: "
+        "visitplan check "
         f"{outputs.plan} --retailers {retailers_csv}"
     )

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 import folium
 
-from routing.labels import clock, flags_text, label, minutes
+from routing.labels import clock, label, marker_flags_text, minutes
+from routing.maps.arrows import ArrowHeads, add_arrows_pane, leg_arrows
 from routing.maps.elements import Bindings, InfoPanel, RawHtml
 from routing.maps.offline import figure_of, make_offline
-from routing.maps.panel import panel_html
+from routing.maps.panel import DayLimits, Legend, classes_of, panel_html
+from routing.maps.roads import BaseRoads, Bounds, add_base_roads, bounds_of
+from routing.maps.shift import Shift
 from routing.maps.style import CSS, ROUTE_COLOUR, UNVISITED_COLOUR, box_icon_html, stop_icon_html
-from routing.plan import DayPlan, Plan, Stop
+from routing.maps.tiles import add_layer_control, add_tile_layer, check_tiles, display_crs
+from routing.plan import DayPlan, Lunch, Plan, Stop
 from routing.retailers import Retailer
+from routing.rules import Rules, load_rules
 
 LatLon = tuple[float, float]
+LonLat = tuple[float, float]
+Paths = Sequence[Sequence[LonLat]]
 
 
 def day_map(
@@ -23,7 +30,10 @@ def day_map(
     day_index: int,
     retailers: Mapping[str, Retailer],
     *,
-    paths: Sequence[Sequence[tuple[float, float]]] | None = None,
+    paths: Paths | None = None,
+    roads: BaseRoads | None = None,
+    tiles: str = "osm",
+    rules: Rules | None = None,
     lang: str = "zh",
     m: folium.Map | None = None,
 ) -> folium.Map:
@@ -42,6 +52,15 @@ def day_map(
         The road polyline of each leg as ``(lon, lat)`` pairs: leg 0 is office to stop 1,
         leg ``n`` the last stop back to the office. ``None`` draws straight lines and says
         so in the legend.
+    roads
+        The area's streets, drawn light under the route (clipped to the day with a margin)
+        so the map reads offline; ``None`` draws none.
+    tiles
+        The online tile layer offered, switched off (see :mod:`routing.maps.tiles`):
+        ``osm``, ``amap`` (draws everything in GCJ-02 to sit on AMap's streets) or ``none``.
+    rules
+        The rules whose first visit, field end and office return times the panel compares
+        the day with; the default rules if ``None``.
     lang
         ``zh`` (default) or ``en`` labels.
     m
@@ -57,30 +76,42 @@ def day_map(
     IndexError
         If ``day_index`` is not a day of the plan.
     ValueError
-        If ``paths`` does not have one polyline per leg, or ``lang`` is unknown.
+        If ``paths`` does not have one polyline per leg, or ``lang`` or ``tiles`` is unknown.
     """
     day = _day(plan, day_index)
     label("date", lang)  # fail early on an unknown language
     legs = _legs(plan, day, paths)
+    unvisited = _unvisited(plan, day, retailers)
+    shift = Shift(display_crs(check_tiles(tiles)))
+    shown = _area(legs, unvisited.values())
+    plan, retailers = shift.plan(plan), shift.retailers(retailers)
+    day = plan.days[day_index]
+    legs = [_shifted_leg(leg, shift) for leg in legs]
+    unvisited = {key: (retailers[key], why) for key, (_, why) in unvisited.items()}
     if m is None:
         m = _new_map(plan, day)
-    make_offline(m)
-    figure_of(m).header.add_child(RawHtml(f"<style>{CSS}</style>"), name="vp_map_css")
-    unvisited = _unvisited(plan, day, retailers)
+    _prepare(m)
+    if roads is not None:
+        lines = shift.lines(roads.lines_within(shown))
+        add_base_roads(m, lines, name=label("road_network", lang))
     _route_layer(day, legs, straight=paths is None, lang=lang).add_to(m)
     if unvisited:
         _unvisited_layer(day, unvisited, lang).add_to(m)
     _stops_layer(plan, day, retailers, lang).add_to(m)
-    classes = sorted({r.retailer_class for s in day.stops if (r := retailers.get(s.retailer_id))})
-    html = panel_html(
-        day,
-        manager=plan.manager,
-        classes=classes,
+    legend = Legend(
+        classes=classes_of(
+            [r.retailer_class for s in day.stops if (r := retailers.get(s.retailer_id))]
+        ),
         unvisited=len(unvisited),
         straight=paths is None,
-        lang=lang,
+        roads="vp_base_roads" in m._children,
+        lunch=day.lunch is not None,
     )
+    limits = DayLimits.of(rules or load_rules())
+    html = panel_html(day, manager=plan.manager, legend=legend, limits=limits, lang=lang)
     InfoPanel(html).add_to(m)
+    add_tile_layer(m, tiles, lang)
+    add_layer_control(m)
     m.fit_bounds(_bounds(legs), padding=(30, 30), max_zoom=17)
     return m
 
@@ -93,19 +124,43 @@ def _day(plan: Plan, day_index: int) -> DayPlan:
 
 
 def _new_map(plan: Plan, day: DayPlan) -> folium.Map:
+    # No tiles by default: offline they would only fail to load. The road base layer and
+    # the switched-off tile layer (see routing.maps.tiles) stand in.
     m = folium.Map(
         location=(plan.office_lat, plan.office_lon),
         zoom_start=14,
-        tiles="OpenStreetMap",
+        tiles=None,
         control_scale=True,
+        zoom_snap=0.25,
     )
     figure_of(m).title = f"{day.date.isoformat()} {plan.manager}".strip()
     return m
 
 
-def _legs(
-    plan: Plan, day: DayPlan, paths: Sequence[Sequence[tuple[float, float]]] | None
-) -> list[list[LatLon]]:
+def _prepare(m: folium.Map) -> None:
+    """Inline Leaflet and the map CSS, and add the pane arrows are drawn in."""
+    make_offline(m)
+    figure_of(m).header.add_child(RawHtml(f"<style>{CSS}</style>"), name="vp_map_css")
+    add_arrows_pane(m)
+
+
+def _area(
+    legs: Sequence[Sequence[LatLon]], unvisited: Iterable[tuple[Retailer, list[str]]]
+) -> Bounds:
+    """Return the WGS-84 bounds of what the day map shows: its route and who was left out."""
+    points = [(lon, lat) for leg in legs for lat, lon in leg]
+    points += [(retailer.lon, retailer.lat) for retailer, _ in unvisited]
+    return bounds_of(points)
+
+
+def _shifted_leg(leg: Sequence[LatLon], shift: Shift) -> list[LatLon]:
+    if shift.identity:
+        return list(leg)
+    moved = shift.line([(lon, lat) for lat, lon in leg])
+    return [(round(lat, 6), round(lon, 6)) for lon, lat in moved]
+
+
+def _legs(plan: Plan, day: DayPlan, paths: Paths | None) -> list[list[LatLon]]:
     """Return each leg as ``(lat, lon)`` points, straight where no road path is given."""
     office = (plan.office_lat, plan.office_lon)
     places = [office, *((stop.lat, stop.lon) for stop in day.stops), office]
@@ -127,6 +182,7 @@ def _legs(
 def _route_layer(
     day: DayPlan, legs: Sequence[Sequence[LatLon]], *, straight: bool, lang: str
 ) -> folium.FeatureGroup:
+    """Return the route: a line per leg with its length in the tooltip, and arrowheads."""
     group = folium.FeatureGroup(name=f"{day.date.isoformat()} {label('route', lang)}")
     office = label("office", lang)
     ends = [office, *(str(number) for number in range(1, len(day.stops) + 1)), office]
@@ -144,9 +200,13 @@ def _route_layer(
             weight=3 if straight else 4,
             opacity=0.85,
             dash_array="6 8" if straight else None,
+            class_name="vp-route",
         )
         Bindings(None, escape(tooltip)).add_to(line)
         line.add_to(group)
+    arrows = [arrow for leg in legs for arrow in leg_arrows(leg)]
+    if arrows:
+        ArrowHeads(arrows).add_to(group)
     return group
 
 
@@ -165,37 +225,52 @@ def _stops_layer(
     for number, stop in enumerate(day.stops, start=1):
         _stop_marker(number, stop, retailers.get(stop.retailer_id), lang).add_to(group)
     if day.lunch is not None:
-        after = min(day.lunch.after_stop, len(day.stops))
-        place = (day.stops[after - 1].lat, day.stops[after - 1].lon) if after else None
-        text = f"{label('lunch', lang)} {clock(day.lunch.start_s)}–{clock(day.lunch.end_s)}"
-        where = label("after_stop", lang).format(n=after) if after else label("office", lang)
-        popup = f"<b>{escape(text)}</b><br>{escape(where)}"
-        location = place or (plan.office_lat, plan.office_lon)
-        _box_marker(location, label("lunch", lang), popup, "vp-lunch", anchor=(-10, 30)).add_to(
-            group
-        )
+        _lunch_marker(plan, day, day.lunch, lang).add_to(group)
     return group
+
+
+def _lunch_marker(plan: Plan, day: DayPlan, lunch: Lunch, lang: str) -> folium.Marker:
+    after = min(lunch.after_stop, len(day.stops))
+    place = (day.stops[after - 1].lat, day.stops[after - 1].lon) if after else None
+    text = f"{label('lunch', lang)} {clock(lunch.start_s)}–{clock(lunch.end_s)}"
+    where = label("after_stop", lang).format(n=after) if after else label("office", lang)
+    popup = f"<b>{escape(text)}</b><br>{escape(where)}"
+    location = place or (plan.office_lat, plan.office_lon)
+    return _box_marker(
+        location, label("lunch", lang), popup, "vp-lunch", anchor=(-10, 30), tooltip=text
+    )
+
+
+def _times(stop: Stop, lang: str) -> str:
+    return " · ".join(
+        f"{label(key, lang)} {clock(seconds)}"
+        for key, seconds in (
+            ("arrive", stop.arrive_s),
+            ("start", stop.start_s),
+            ("end", stop.end_s),
+        )
+    )
 
 
 def _stop_marker(number: int, stop: Stop, retailer: Retailer | None, lang: str) -> folium.Marker:
     name = retailer.name if retailer else stop.retailer_id
+    flags = marker_flags_text(retailer, lang) if retailer is not None else ""
+    title = f"{number}. {name}"
+    if retailer is not None:
+        title += f" ({retailer.retailer_class})"
     lines = [
         f"<b>{number}. {escape(name)}</b>",
         f"{escape(label('retailer_id', lang))}: {escape(stop.retailer_id)}",
     ]
     if retailer is not None:
         lines.append(f"{escape(label('retailer_class', lang))}: {escape(retailer.retailer_class)}")
-    lines.append(
-        " · ".join(
-            f"{escape(label(key, lang))} {clock(seconds)}"
-            for key, seconds in (
-                ("arrive", stop.arrive_s),
-                ("start", stop.start_s),
-                ("end", stop.end_s),
-            )
-        )
+    lines.append(escape(_times(stop, lang)))
+    leg = (
+        f"{label('leg', lang)}: {stop.travel_m} {label('unit_m', lang)} · "
+        f"{minutes(stop.travel_s)} {label('unit_min', lang)}"
     )
-    if retailer is not None and (flags := flags_text(retailer, lang)):
+    lines.append(escape(leg))
+    if flags:
         lines.append(f"{escape(label('flags', lang))}: <b>{escape(flags)}</b>")
     if retailer is not None and retailer.address:
         lines.append(f"{escape(label('address', lang))}: {escape(retailer.address)}")
@@ -206,8 +281,10 @@ def _stop_marker(number: int, stop: Stop, retailer: Retailer | None, lang: str) 
         class_name="vp-stop",
     )
     marker = folium.Marker(location=(stop.lat, stop.lon), icon=icon)
-    tooltip = f"{number}. {escape(name)} {clock(stop.start_s)}"
-    Bindings("<br>".join(lines), tooltip).add_to(marker)
+    tooltip = [f"<b>{escape(title)}</b>", escape(_times(stop, lang))]
+    if flags:
+        tooltip.append(escape(flags))
+    Bindings("<br>".join(lines), "<br>".join(tooltip)).add_to(marker)
     return marker
 
 
@@ -218,10 +295,11 @@ def _box_marker(
     class_name: str,
     *,
     anchor: tuple[int, int] = (20, 10),
+    tooltip: str | None = None,
 ) -> folium.Marker:
     icon = folium.DivIcon(html=box_icon_html(text), icon_anchor=anchor, class_name=class_name)
     marker = folium.Marker(location=location, icon=icon, z_index_offset=1000)
-    Bindings(popup, escape(text)).add_to(marker)
+    Bindings(popup, escape(tooltip or text)).add_to(marker)
     return marker
 
 
@@ -263,6 +341,8 @@ def _unvisited_layer(
             fill=True,
             fill_color="#bdbdbd",
             fill_opacity=0.9,
+            dash_array="2 2",
+            class_name="vp-unvisited",
         )
         Bindings(popup, f"{escape(retailer.name)}: {escape(reason)}").add_to(marker)
         marker.add_to(group)

@@ -20,10 +20,11 @@ from folium.template import Template
 
 from routing.labels import (
     clock,
-    flags_text,
     kilometres,
     label,
     line_label,
+    marker_flags_text,
+    minutes,
     month_day,
     retailer_lines,
     weekday_label,
@@ -31,7 +32,10 @@ from routing.labels import (
 from routing.maps.elements import Bindings, InfoPanel, RawHtml
 from routing.maps.offline import figure_of, make_offline
 from routing.maps.panel import ATTRIBUTION
+from routing.maps.roads import ROAD_COLOUR, BaseRoads, Bounds, add_base_roads, bounds_of
+from routing.maps.shift import Shift
 from routing.maps.style import CSS, UNVISITED_COLOUR, box_icon_html
+from routing.maps.tiles import add_layer_control, add_tile_layer, check_tiles, display_crs
 from routing.plan import DayPlan, Plan, Stop
 from routing.retailers import Retailer
 
@@ -98,6 +102,8 @@ def month_map(
     retailers: Mapping[str, Retailer],
     *,
     paths: Paths | None = None,
+    roads: BaseRoads | None = None,
+    tiles: str = "osm",
     lang: str = "zh",
     group_by: str = "day",
     m: folium.Map | None = None,
@@ -115,6 +121,12 @@ def month_map(
         For some or all dates, the road polyline of each leg as ``(lon, lat)`` pairs, as in
         :func:`~routing.maps.day_map` (leg 0 office to stop 1, the last leg back to the
         office). Days without one are drawn as dashed straight lines.
+    roads
+        The area's streets, drawn light under the routes (clipped to the month's routes
+        with a margin) so the map reads offline; ``None`` draws none.
+    tiles
+        The online tile layer offered, switched off: ``osm``, ``amap`` (draws everything in
+        GCJ-02 to sit on AMap's streets) or ``none`` (see :mod:`routing.maps.tiles`).
     lang
         ``zh`` (default) or ``en`` labels.
     group_by
@@ -135,16 +147,22 @@ def month_map(
     ValueError
         If the plan has no days, ``group_by`` is unknown or ``line`` for a plan without
         lines, ``paths`` names a date not in the plan or has the wrong number of legs for
-        one, or ``lang`` is unknown.
+        one, or ``lang`` or ``tiles`` is unknown.
     """
     label("date", lang)  # fail early on an unknown language
     _check(plan, paths, group_by)
+    shift = Shift(display_crs(check_tiles(tiles)))
     given = paths or {}
+    shown = _area(plan, given, retailers)
+    plan, retailers = shift.plan(plan), shift.retailers(retailers)
+    given = {when: shift.lines(legs) for when, legs in given.items()}
     routes = {day.date: _route(plan, day, given.get(day.date)) for day in plan.days}
     straight = {day.date for day in plan.days if day.date not in given}
     if m is None:
         m = _new_map(plan)
     _add_css(m)
+    if roads is not None:
+        add_base_roads(m, shift.lines(roads.lines_within(shown)), name=label("road_network", lang))
     context = _Context.of(plan, retailers, lang)
     per_day = group_by == "day"
     for layer in _day_layers(plan, lang) if per_day else _line_layers(plan, lang):
@@ -154,10 +172,25 @@ def month_map(
         _unvisited_layer(unvisited, context).add_to(m)
     _office_marker(plan, lang).add_to(m)
     legend = sorted({"route_straight" if d.date in straight else "route_roads" for d in plan.days})
-    InfoPanel(_panel_html(plan, len(unvisited), legend, lang)).add_to(m)
-    folium.LayerControl(position="topleft", collapsed=True).add_to(m)
+    has_roads = "vp_base_roads" in m._children
+    InfoPanel(_panel_html(plan, len(unvisited), legend, has_roads, lang)).add_to(m)
+    add_tile_layer(m, tiles, lang)
+    add_layer_control(m)
     m.fit_bounds(_bounds(routes.values()), padding=(30, 30), max_zoom=17)
     return m
+
+
+def _area(plan: Plan, paths: Paths, retailers: Mapping[str, Retailer]) -> Bounds:
+    """Return the WGS-84 bounds of the month's routes and of the retailers left out."""
+    points = [(plan.office_lon, plan.office_lat)]
+    points += [(stop.lon, stop.lat) for day in plan.days for stop in day.stops]
+    points += [point for legs in paths.values() for leg in legs for point in leg]
+    points += [
+        (retailers[item.retailer_id].lon, retailers[item.retailer_id].lat)
+        for item in plan.unplanned
+        if item.retailer_id in retailers
+    ]
+    return bounds_of(points)
 
 
 def _check(plan: Plan, paths: Paths | None, group_by: str) -> None:
@@ -209,10 +242,14 @@ class _Context:
 
 
 def _new_map(plan: Plan) -> folium.Map:
+    # No tiles by default (offline they only fail to load); see routing.maps.tiles.
     m = folium.Map(
-        location=(plan.office_lat, plan.office_lon), zoom_start=13, tiles=None, control_scale=True
+        location=(plan.office_lat, plan.office_lon),
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
     )
-    folium.TileLayer("OpenStreetMap", control=False).add_to(m)
     first, last = plan.days[0].date, plan.days[-1].date
     figure_of(m).title = f"{first.isoformat()} – {last.isoformat()} {plan.manager}".strip()
     return m
@@ -302,6 +339,18 @@ def _day_name(day: DayPlan, lang: str) -> str:
     )
 
 
+def _day_totals(day: DayPlan, lang: str) -> str:
+    """Return a day's totals for its route's tooltip: visits, km, travel, service, hours."""
+    parts = [
+        _day_name(day, lang),
+        f"{label('travel_min', lang)} {minutes(day.travel_s)}",
+        f"{label('service_min', lang)} {minutes(day.service_s)}",
+    ]
+    if day.stops:
+        parts.append(f"{clock(day.stops[0].start_s)}–{clock(day.stops[-1].end_s)}")
+    return " · ".join(parts)
+
+
 def _km(metres: int, lang: str) -> str:
     return f"{kilometres(metres)}km" if lang == "zh" else f"{kilometres(metres)} km"
 
@@ -332,7 +381,7 @@ def _layer_group(
     group = folium.FeatureGroup(name=escape(layer.name))
     for day in layer.days:
         if len(routes[day.date]) >= 2:  # a day without stops has no route
-            tooltip = _day_name(day, context.lang)
+            tooltip = _day_totals(day, context.lang)
             line = _route_line(routes[day.date], layer.colour, day.date in straight, tooltip)
             line.add_to(group)
     for number, stop, visit_day in _marks(layer, per_day=per_day):
@@ -347,6 +396,7 @@ def _route_line(points: list[LatLon], colour: str, straight: bool, tooltip: str)
         weight=3,
         opacity=0.8,
         dash_array="6 8" if straight else None,
+        class_name="vp-route",
     )
     Bindings(None, escape(tooltip)).add_to(line)
     return line
@@ -390,7 +440,7 @@ def _popup(
         rows.append((label("date", lang), when))
     dates = context.dates.get(retailer_id, ())
     rows.append((label("visit_dates", lang), sep.join(_short_date(d, lang) for d in dates) or "—"))
-    if retailer is not None and (flags := flags_text(retailer, lang)):
+    if retailer is not None and (flags := marker_flags_text(retailer, lang)):
         rows.append((label("flags", lang), flags))
     if reasons := context.reasons.get(retailer_id):
         rows.append((label("unplanned_reasons", lang), sep.join(reasons)))
@@ -442,7 +492,7 @@ def _office_marker(plan: Plan, lang: str) -> folium.Marker:
     return marker
 
 
-def _panel_html(plan: Plan, unvisited: int, legend: Sequence[str], lang: str) -> str:
+def _panel_html(plan: Plan, unvisited: int, legend: Sequence[str], roads: bool, lang: str) -> str:
     """Return the month's totals panel, with the route legend and the map attribution."""
     days = plan.days
     first, last = days[0].date, days[-1].date
@@ -468,6 +518,11 @@ def _panel_html(plan: Plan, unvisited: int, legend: Sequence[str], lang: str) ->
         f"{escape(label(key, lang))}"
         for key in legend
     )
+    if roads:
+        lines += (
+            f'<br><span class="vp-line" style="color:{ROAD_COLOUR};border-top-width:2px"></span>'
+            f"{escape(label('road_network', lang))}"
+        )
     return (
         f'<details open><summary class="vp-title">{escape(title)}</summary><table>{table}'
         f'</table><div class="vp-legend">{lines}</div></details>'

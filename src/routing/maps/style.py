@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from routing.labels import flag_keys
+from routing.labels import marker_flag_keys
 from routing.retailers import Retailer
 
 CLASS_COLOURS = {
@@ -23,8 +23,13 @@ FLAG_COLOURS = {
     "must_visit": "#ff1744",
     "enterprise": "#ffc400",
     "fluctuating": "#00e5ff",
+    "brand_target": "#d500f9",
+    "forecast_sample": "#76ff03",
 }
-"""Ring colour of a stop marker by its most important flag (必访 > 企业级 > 波动大)."""
+"""Ring colour of a stop marker by its most important flag.
+
+必访 > 企业级 > 波动大 > 重点品牌 > 预测样本.
+"""
 
 NO_FLAG_COLOUR = "#ffffff"
 ROUTE_COLOUR = "#1e88e5"
@@ -50,6 +55,19 @@ CSS = """
 .vp-panel .vp-line{display:inline-block;width:22px;border-top:3px solid;vertical-align:3px;
  margin-right:4px}
 .vp-panel .vp-attr{margin-top:4px;color:#777;font-size:11px}
+.vp-panel .vp-ok{color:#2e7d32;padding-left:6px}
+.vp-panel .vp-late{color:#c62828;font-weight:bold;padding-left:6px}
+.vp-panel .vp-sym{display:inline-block;margin:0 3px 0 6px;font:bold 10px/14px sans-serif;
+ padding:0 3px;border-radius:2px}
+.vp-panel .vp-sym.vp-o{background:#263238;color:#fff}
+.vp-panel .vp-sym.vp-l{background:#fff8e1;color:#6d4c41;border:1px solid #6d4c41}
+.vp-panel .vp-arr{display:inline-block;width:0;height:0;margin:0 4px 0 6px;
+ border-top:5px solid transparent;border-bottom:5px solid transparent;
+ border-left:9px solid #0d47a1}
+.vp-arrow{pointer-events:none}
+.vp-arrow svg{display:block}
+.leaflet-container{background:#f4f3ef}
+@media (max-width:480px){.vp-panel{max-width:190px;font-size:11px}}
 """
 
 
@@ -62,7 +80,7 @@ def class_colour(retailer: Retailer | None) -> str:
 
 def ring_colour(retailer: Retailer | None) -> str:
     """Return the ring colour of a stop marker for ``retailer``'s most important flag."""
-    flags = flag_keys(retailer) if retailer else ()
+    flags = marker_flag_keys(retailer) if retailer else ()
     return FLAG_COLOURS[flags[0]] if flags else NO_FLAG_COLOUR
 
 
