@@ -1,3 +1,4 @@
+import json
 import re
 from dataclasses import replace
 from datetime import date
@@ -7,7 +8,10 @@ import folium
 import pytest
 from folium.plugins import Fullscreen
 
-from routing.maps import day_map, remote_sources, render_offline, save_map
+from helsinki_day import helsinki_day
+from routing.coords import from_wgs84
+from routing.geodesy import haversine_m
+from routing.maps import BaseRoads, day_map, remote_sources, render_offline, save_map
 from routing.plan import DayPlan, Lunch, Plan, Stop, Unplanned
 from routing.retailers import Area, Retailer
 
@@ -63,6 +67,15 @@ def one_day(retailers: list[Retailer], *, day: date = MONDAY, after_stop: int = 
 
 @pytest.fixture
 def retailers() -> dict[str, Retailer]:
+    return sample_retailers()
+
+
+@pytest.fixture
+def plan(retailers: dict[str, Retailer]) -> Plan:
+    return sample_plan(retailers)
+
+
+def sample_retailers() -> dict[str, Retailer]:
     """Three shops on one street, and a fourth nobody visits."""
     shops = [
         shop(1, must_visit=True, enterprise=True, address="中山路1号"),
@@ -73,8 +86,7 @@ def retailers() -> dict[str, Retailer]:
     return {r.id: r for r in shops}
 
 
-@pytest.fixture
-def plan(retailers: dict[str, Retailer]) -> Plan:
+def sample_plan(retailers: dict[str, Retailer]) -> Plan:
     """Three shops on one street, lunch after the second; shop 9 left out (closed)."""
     day = one_day([retailers["R1"], retailers["R2"], retailers["R3"]])
     return Plan(
@@ -93,6 +105,11 @@ def plan(retailers: dict[str, Retailer]) -> Plan:
 
 def html_of(m: folium.Map) -> str:
     return render_offline(m)
+
+
+def js(text: str) -> str:
+    """``text`` as folium writes it in a JSON option (non-ASCII as \\u escapes)."""
+    return json.dumps(text)[1:-1]
 
 
 def road(
@@ -363,3 +380,169 @@ def test_other_folium_maps_keep_their_defaults(plan, retailers):
     day_map(plan, 0, retailers)
     assert any(name == "jquery" for name, _ in folium.Map.default_js)
     assert remote_sources(folium.Map().get_root().render())
+
+
+# --- Direction, tooltips, limits --------------------------------------------------------
+
+
+def arrows_in(html: str) -> list[list[float]]:
+    """Return the ``[lat, lon, bearing]`` of every arrowhead drawn."""
+    found = re.findall(r"(\[\[[-\d.,\[\]]*\]\])\.forEach\(function \(a\)", html)
+    return [arrow for block in found for arrow in json.loads(block)]
+
+
+def test_every_leg_has_an_arrow_pointing_the_way_travelled(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers))
+    arrows = arrows_in(html)
+    assert len(arrows) == 5  # four legs of 200-250 m get one each, the 620 m way back two
+    bearings = [bearing for _, _, bearing in arrows]
+    assert 0 < bearings[0] < 90  # office to stop 1: north-east
+    assert bearings[1:3] == [90, 90]  # stop 1 -> 2 -> 3 runs due east
+    assert all(180 < bearing < 270 for bearing in bearings[3:])  # back: west-south-west
+    assert '"vp-arrows"' in html
+    assert "createPane" in html
+
+
+def test_arrows_follow_long_roads_every_400_m(plan, retailers):
+    far = replace(plan, office_lon=OFFICE[0] - 0.05)  # the office ~5 km west of the shops
+    bearings = [bearing for _, _, bearing in arrows_in(html_of(day_map(far, 0, retailers)))]
+    assert sum(bearing in (89, 90, 91) for bearing in bearings) >= 12  # out: east
+    assert sum(bearing in (269, 270, 271) for bearing in bearings) >= 12  # back: west
+
+
+def test_stop_tooltip_gives_times_class_and_flags(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers))
+    tooltip = next(
+        line for line in html.splitlines() if "bindTooltip" in line and "1. 1号烟酒店" in line
+    )
+    for text in ("1. 1号烟酒店 (B)", "到达 09:20 · 开始 09:20 · 结束 09:28", "必访、企业级"):
+        assert text in tooltip, text
+
+
+def test_forecast_samples_and_key_brand_targets_are_flagged(plan, retailers):
+    special = replace(retailers["R2"], forecast_sample=True, brand_target=True)
+    html = html_of(day_map(plan, 0, {**retailers, "R2": special}))
+    popup = next(
+        line for line in html.splitlines() if "2. 2号烟酒店" in line and "bindPopup" in line
+    )
+    assert "重点品牌培育、需求预测样本" in popup
+
+
+def test_panel_compares_times_with_the_rules(plan, retailers):
+    late = replace(
+        plan.days[0],
+        stops=(*plan.days[0].stops[:2], replace(plan.days[0].stops[2], end_s=hm(15, 10))),
+        return_office_s=hm(16, 5),
+    )
+    html = html_of(day_map(replace(plan, days=(late,)), 0, retailers))
+    panel = next(line for line in html.splitlines() if "div.innerHTML" in line)
+    assert "首访\\u003c/th\\u003e\\u003ctd\\u003e09:20\\u003c/td\\u003e" in panel
+    assert 'class=\\"vp-ok\\" title=\\"符合\\"\\u003e≤ 09:30 ✓' in panel
+    assert 'class=\\"vp-late\\" title=\\"超时\\"\\u003e≤ 15:00 ✗' in panel
+    assert 'class=\\"vp-late\\" title=\\"超时\\"\\u003e≤ 16:00 ✗' in panel
+    assert "3 / 30" in panel
+    assert "30 ✗" in panel  # three visits against a quota of 30
+
+
+def test_legend_explains_arrows_office_and_lunch(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers))
+    panel = next(line for line in html.splitlines() if "div.innerHTML" in line)
+    for text in ("行驶方向", "vp-sym vp-o", "vp-sym vp-l", "未拜访客户 (1)", "需求预测样本"):
+        assert text in panel, text
+
+
+# --- Base layers ------------------------------------------------------------------------
+
+
+def test_no_tiles_load_by_default_and_osm_is_offered_switched_off(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers))
+    tiles = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(\s*\"([^\"]+)\"", html)
+    assert tiles is not None
+    assert tiles.group(2) == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert f"{tiles.group(1)}.addTo(" not in html
+    assert js("OpenStreetMap 在线地图（需联网）") in html
+    assert html.count("L.control.layers(") == 1
+
+
+def test_tiles_none_offers_no_tile_layer(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers, tiles="none"))
+    assert "L.tileLayer(" not in html
+
+
+def test_unknown_tiles_are_rejected(plan, retailers):
+    with pytest.raises(ValueError, match="tiles"):
+        day_map(plan, 0, retailers, tiles="google")
+
+
+def street_grid() -> BaseRoads:
+    """Streets every 0.001 degree around the office, and one far away (to be clipped off)."""
+    segments = []
+    for k in range(-5, 16):
+        lon = OFFICE[0] + 0.001 * k
+        segments.append(((lon, OFFICE[1] - 0.005), (lon, OFFICE[1] + 0.005)))
+    segments.append(((OFFICE[0] + 1.0, OFFICE[1]), (OFFICE[0] + 1.001, OFFICE[1])))
+    return BaseRoads.from_segments(segments)
+
+
+def test_road_base_layer_is_drawn_clipped_with_attribution(plan, retailers):
+    html = html_of(day_map(plan, 0, retailers, roads=street_grid()))
+    data = re.search(r"vpDecodeLines\((\[\[.*?\]\])\)", html)
+    assert data is not None
+    lines = json.loads(data.group(1))
+    lats = [line[0] / 1e5 for line in lines]
+    lons = [line[1] / 1e5 for line in lines]
+    assert max(lons) < OFFICE[0] + 0.02  # the far street is clipped away
+    assert min(lats) >= OFFICE[1] - 0.005 - 1e-6
+    assert f'"attribution": "{js("© OpenStreetMap contributors")}"' in html
+    assert '"pane": "vp-roads"' in html
+    assert "function vpDecodeLines" in html
+    assert js("道路网（OpenStreetMap）") in html
+
+
+def test_road_base_layer_is_added_once_to_a_shared_map(plan, retailers):
+    m = day_map(plan, 0, retailers, roads=street_grid())
+    html = html_of(day_map(plan, 0, retailers, roads=street_grid(), m=m))
+    assert html.count("vpDecodeLines([[") == 1
+    assert html.count("L.control.layers(") == 1
+
+
+def test_amap_tiles_draw_everything_in_gcj02():
+    shanghai = (121.4737, 31.2304)
+    shops = {
+        r.id: r
+        for r in (
+            shop(1, lon=shanghai[0] + 0.002, lat=shanghai[1] + 0.001),
+            shop(2, lon=shanghai[0] + 0.004, lat=shanghai[1] + 0.001),
+        )
+    }
+    day = one_day(list(shops.values()))
+    plan = Plan(
+        manager="",
+        mode="ebike",
+        office_lon=shanghai[0],
+        office_lat=shanghai[1],
+        days=(day,),
+        retailers=(),
+        unplanned=(),
+    )
+    wgs = html_of(day_map(plan, 0, shops))
+    gcj = html_of(day_map(plan, 0, shops, tiles="amap"))
+    lon, lat = from_wgs84(shops["R1"].lon, shops["R1"].lat, "gcj02")
+    assert f"[{shops['R1'].lat}, {shops['R1'].lon}]" in wgs
+    assert f"[{lat}, {lon}]" in gcj
+    assert f"[{shops['R1'].lat}, {shops['R1'].lon}]" not in gcj
+    assert 300 < haversine_m(shops["R1"].lon, shops["R1"].lat, lon, lat) < 700
+    assert "autonavi.com" in gcj
+    assert "tile.openstreetmap.org" not in gcj
+    assert js("© 高德地图 AutoNavi") in gcj
+
+
+def test_a_35_stop_day_on_real_streets_stays_under_2_mb(tmp_path):
+    day = helsinki_day()
+    path = tmp_path / "day.html"
+    m = day_map(day.plan, 0, day.retailers, paths=day.paths, roads=day.roads)
+    save_map(m, path)
+    html = path.read_text(encoding="utf-8")
+    assert html.count(STOP_MARKER) == 35
+    assert "vpDecodeLines([[" in html
+    assert path.stat().st_size <= 2_000_000

@@ -250,7 +250,7 @@ def test_retailers_left_out_of_the_month_are_grey(plan, retailers):
     assert "9号烟酒店: 停业" in html
 
 
-def test_office_marker_is_on_the_map_not_in_a_layer(plan, retailers):
+def test_office_marker_is_always_on_the_map_not_in_a_switchable_layer(plan, retailers):
     html = render_offline(month_map(plan, retailers))
     assert html.count('"className": "vp-office"') == 1
     office = re.search(
@@ -258,7 +258,9 @@ def test_office_marker_is_on_the_map_not_in_a_layer(plan, retailers):
     )
     assert office is not None
     assert office.group(1) == f"{OFFICE[1]}, {OFFICE[0]}"
-    assert office.group(2).startswith("map_")
+    group = office.group(2)
+    assert group not in overlays(html).values()
+    assert f"{group}.addTo(map_" in html
 
 
 def test_month_totals_panel_and_attribution(plan, retailers):

@@ -170,7 +170,11 @@ def month_map(
     unvisited = _unvisited(plan, context)
     if unvisited:
         _unvisited_layer(unvisited, context).add_to(m)
-    _office_marker(plan, lang).add_to(m)
+    # In a layer of its own (not in the control), added after the marker: a marker put
+    # straight on the map would show Leaflet's default icon until folium sets its own.
+    office = folium.FeatureGroup(name=label("office", lang), control=False)
+    _office_marker(plan, lang).add_to(office)
+    office.add_to(m)
     legend = sorted({"route_straight" if d.date in straight else "route_roads" for d in plan.days})
     has_roads = "vp_base_roads" in m._children
     InfoPanel(_panel_html(plan, len(unvisited), legend, has_roads, lang)).add_to(m)

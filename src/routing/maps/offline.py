@@ -68,7 +68,34 @@ def make_offline(m: folium.Map) -> folium.Map:
     script, css = leaflet_assets()
     header.add_child(RawHtml(f"<style>{css}</style>"), name="vp_leaflet_css")
     header.add_child(RawHtml(f"<script>{script}</script>"), name="vp_leaflet_js")
+    header.add_child(RawHtml(f"<script>{default_icon_script()}</script>"), name="vp_icon_js")
     return m
+
+
+@cache
+def default_icon_script() -> str:
+    """Return JavaScript giving Leaflet's default marker its images as ``data:`` URIs.
+
+    Leaflet finds the default icon's folder from a CSS ``url()``, which fails on inlined
+    CSS, and would then ask for ``marker-icon.png`` beside the page. folium even draws
+    every ``DivIcon`` marker with the default icon for a moment before setting its own.
+    """
+    data = resources.files(_LEAFLET_PACKAGE).joinpath("data").joinpath("images")
+
+    def uri(name: str) -> str:
+        encoded = base64.b64encode(data.joinpath(name).read_bytes()).decode("ascii")
+        return f"data:image/png;base64,{encoded}"
+
+    icons = {
+        "icon": uri("marker-icon.png"),
+        "iconRetina": uri("marker-icon-2x.png"),
+        "shadow": uri("marker-shadow.png"),
+    }
+    table = ",".join(f'"{name}":"{value}"' for name, value in icons.items())
+    return (
+        f"(function(){{var u={{{table}}};L.Icon.Default.include({{_getIconUrl:function(n){{"
+        "return L.Browser.retina&&n==='icon'?u.iconRetina:u[n];}});})();"
+    )
 
 
 def figure_of(m: folium.Map) -> Figure:
