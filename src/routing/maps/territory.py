@@ -158,9 +158,9 @@ def territory_map(
         _group_layer(group, shift, popups, colour_by=colour_by, hull=hull).add_to(m)
     if office is not None:
         # In a group of its own, so the marker never shows the default icon (see month.py).
-        group = folium.FeatureGroup(name=label("office", lang), control=False)
-        _office_marker(shift.point(*office), lang).add_to(group)
-        group.add_to(m)
+        office_layer = folium.FeatureGroup(name=label("office", lang), control=False)
+        _office_marker(shift.point(*office), lang).add_to(office_layer)
+        office_layer.add_to(m)
     InfoPanel(_panel_html(layers, colour_by, shops, lang)).add_to(m)
     add_tile_layer(m, tiles, lang)
     add_layer_control(m)
