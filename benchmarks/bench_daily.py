@@ -54,7 +54,14 @@ def single(
 
 
 ALTERNATIVES = {
-    "visitplan default: portfolio (insertion | travel-only tour), GLS 300 steps": DEFAULT,
+    "visitplan default: portfolio (two travel-only tours | insertion where windows bind), "
+    "GLS 300 steps": DEFAULT,
+    "portfolio without the windowed-day insertion run": dataclasses.replace(
+        DEFAULT, cold_start=False
+    ),
+    "portfolio of one tour and the insertion run (before 2026-12-04)": dataclasses.replace(
+        DEFAULT, tour_strategies=("PATH_CHEAPEST_ARC",), warm_start_steps=400
+    ),
     "OR-Tools defaults (AUTOMATIC first solution, greedy descent)": single(
         "AUTOMATIC", "AUTOMATIC"
     ),

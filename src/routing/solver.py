@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from routing.exhaustive import MAX_EXHAUSTIVE, best_small_route
 from routing.fleet import FleetProblem, FleetSolution, route_cost
@@ -58,12 +59,23 @@ class SolverSettings:
     seed
         Recorded with the plan; OR-Tools' routing search itself is deterministic.
     warm_start_steps
-        Steps of a travel-only tour search whose tour, when it fits the day, seeds the
-        full search (0 turns it off).
+        Steps of a travel-only tour search whose tour, cut down until it fits the day,
+        seeds the full search (0 turns it off: the full search starts from
+        ``first_solution``).
+    tour_strategies
+        First-solution strategies of the travel-only tour, one per portfolio run (the first
+        one alone without the portfolio). Measured: a short tour search gets stuck in a
+        different local optimum from each start, and the best of two starts is within
+        0.02 % of the optimum on days where either alone misses it by up to 1.4 %.
+    cold_start
+        On days where opening hours bind, add a portfolio run that starts from
+        ``first_solution`` on the full model. A tour that ignores opening hours loses
+        stops when cut to fit such a day; a start that respects the windows from the
+        outset keeps them (measured: 0.4 % less travel and one more visit on 12 days with
+        3-hour windows). Where no window binds it finds nothing the tours miss.
     portfolio
-        Run two differently started searches (from an insertion heuristic, and from the
-        travel-only tour) and keep the better: measured, each misses the optimum on days
-        where the other finds it.
+        Run one search per ``tour_strategies`` entry (and the cold start where it helps)
+        and keep the best.
     workers
         Processes for the portfolio; the result does not depend on it.
     first_solution
@@ -73,7 +85,9 @@ class SolverSettings:
     """
 
     max_solutions: int = 300
-    warm_start_steps: int = 400
+    warm_start_steps: int = 150
+    tour_strategies: tuple[str, ...] = ("PATH_CHEAPEST_ARC", "LOCAL_CHEAPEST_INSERTION")
+    cold_start: bool = True
     portfolio: bool = True
     workers: int = 2
     time_limit_s: float = 10.0
@@ -85,8 +99,13 @@ class SolverSettings:
         if self.time_limit_s <= 0 or self.max_solutions < 1 or self.workers < 1:
             msg = "Expected a positive time limit, max_solutions >= 1 and workers >= 1."
             raise ValueError(msg)
-        if self.first_solution not in _STRATEGIES:
-            msg = f"Unknown first-solution strategy {self.first_solution!r}."
+        unknown = [
+            name
+            for name in (self.first_solution, *self.tour_strategies)
+            if name not in _STRATEGIES
+        ]
+        if unknown or not self.tour_strategies:
+            msg = f"Unknown or missing first-solution strategies {unknown}."
             raise ValueError(msg)
         if self.metaheuristic not in _METAHEURISTICS:
             msg = f"Unknown metaheuristic {self.metaheuristic!r}."
@@ -128,7 +147,7 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
             wall_s=time.perf_counter() - started,
             status="OPTIMAL_BY_ENUMERATION",
         )
-    runs = _portfolio(settings)
+    runs = _portfolio(problem, settings)
     if len(runs) > 1 and settings.workers > 1 and problem.size > 1:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
@@ -141,20 +160,36 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
     return dataclasses.replace(best, wall_s=time.perf_counter() - started)
 
 
-def _portfolio(settings: SolverSettings) -> list[SolverSettings]:
+def _portfolio(problem: DayProblem, settings: SolverSettings) -> list[SolverSettings]:
     if not settings.portfolio or not settings.warm_start_steps:
         return [settings]
-    cold = dataclasses.replace(settings, warm_start_steps=0, portfolio=False)
-    warm = dataclasses.replace(settings, portfolio=False)
-    return [cold, warm]
+    runs = [
+        dataclasses.replace(settings, tour_strategies=(strategy,), portfolio=False)
+        for strategy in settings.tour_strategies
+    ]
+    if settings.cold_start and windows_bind(problem):
+        runs.append(dataclasses.replace(settings, warm_start_steps=0, portfolio=False))
+    return runs
+
+
+def windows_bind(problem: DayProblem) -> bool:
+    """Return whether some retailer's opening hours shut it during the field day.
+
+    A retailer open from the first-visit deadline until its last possible start (field
+    end less its service) in one window can be visited at any time of the usual day.
+    """
+    return any(
+        windows
+        and not any(
+            lo <= problem.first_visit_by_s and hi >= problem.field_end_s - service
+            for lo, hi in windows
+        )
+        for windows, service in zip(problem.windows, problem.service_s, strict=True)
+    )
 
 
 def _objective(problem: DayProblem, solution: DaySolution) -> int:
-    dropped = sum(
-        MUST_VISIT_PENALTY if problem.drop_penalty[i] is None else problem.drop_penalty[i] or 0
-        for i in solution.dropped
-    )
-    return solution.travel_s + dropped
+    return solution.travel_s + _dropped_penalty(problem, solution.order)
 
 
 def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
@@ -165,10 +200,10 @@ def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
     _add_costs_and_time(routing, manager, problem)
     _add_drops(routing, manager, problem)
     _add_visit_cap(routing, problem)
-    params = _search_parameters(settings)
+    params = _one_route_parameters(settings)
     assignment = None
     if settings.warm_start_steps:
-        tour = fitting_tour(problem, _travel_only_tour(problem, settings))
+        tour = _warm_start_tour(problem, settings)
         initial = routing.ReadAssignmentFromRoutes(
             [[manager.NodeToIndex(n + 1) for n in tour]], True
         )
@@ -202,18 +237,49 @@ def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
     )
 
 
-def _travel_only_tour(problem: DayProblem, settings: SolverSettings) -> tuple[int, ...]:
+def _warm_start_tour(problem: DayProblem, settings: SolverSettings) -> tuple[int, ...]:
+    """Return the travel-only tour cut to fit the day, keeping the most that fits.
+
+    When the closed tour has to be cut, an open path (the ride home not counted) is cut
+    too: the ride home comes after the field day ends, so it does not limit how many
+    visits fit, and on full days the open path keeps more of them (measured: three more
+    visits on one of 26 benchmark days, one more on another).
+    """
+    closed = fitting_tour(problem, _travel_only_tour(problem, settings))
+    if len(closed) == problem.size:
+        return closed
+    opened = fitting_tour(problem, _travel_only_tour(problem, settings, open_end=True))
+    return min(
+        (closed, opened),
+        key=lambda tour: (_dropped_penalty(problem, tour), _route_travel(problem, tour)),
+    )
+
+
+def _dropped_penalty(problem: DayProblem, tour: tuple[int, ...]) -> int:
+    kept = set(tour)
+    return sum(_rank(problem, i) for i in range(problem.size) if i not in kept)
+
+
+def _travel_only_tour(
+    problem: DayProblem, settings: SolverSettings, *, open_end: bool = False
+) -> tuple[int, ...]:
     """Return a short tour through every retailer, ignoring every time rule.
 
     Without the time dimension each local-search step is far cheaper, so this finds a
-    near-optimal tour quickly; when it also fits the day, it seeds the full search.
+    near-optimal tour quickly; cut to fit the day, it seeds the full search. With
+    ``open_end`` the legs back to the office cost nothing (an open path).
     """
     manager = pywrapcp.RoutingIndexManager(problem.size + 1, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
-    cost_index = routing.RegisterTransitMatrix(problem.durations_s.tolist())
+    costs = problem.durations_s.copy()
+    if open_end:
+        costs[:, 0] = 0
+    cost_index = routing.RegisterTransitMatrix(costs.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
-    params = _search_parameters(settings)
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params = _one_route_parameters(settings)
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, settings.tour_strategies[0]
+    )
     params.solution_limit = settings.warm_start_steps
     assignment = routing.SolveWithParameters(params)
     return _read_order(routing, manager, assignment)
@@ -343,6 +409,25 @@ def _search_parameters(settings: SolverSettings) -> pywrapcp.RoutingSearchParame
     )
     params.solution_limit = settings.max_solutions
     params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
+    return params
+
+
+#: Operators that move visits between routes; a day has one route, so they only cost time
+#: (measured: 10 % of the day search, the same routes).
+_MULTI_ROUTE_OPERATORS = (
+    "use_cross",
+    "use_exchange_subtrip",
+    "use_relocate_subtrip",
+    "use_exchange_pair",
+    "use_relocate_pair",
+    "use_light_relocate_pair",
+)
+
+
+def _one_route_parameters(settings: SolverSettings) -> pywrapcp.RoutingSearchParameters:
+    params = _search_parameters(settings)
+    for operator in _MULTI_ROUTE_OPERATORS:
+        setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
     return params
 
 
