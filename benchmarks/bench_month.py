@@ -86,6 +86,12 @@ def summary(
     }
 
 
+def record(rows: list[dict[str, object]], row: dict[str, object]) -> None:
+    """Keep ``row`` and show it at once: the long search comes last and takes a while."""
+    rows.append(row)
+    print(row, flush=True)
+
+
 def weekday_changes(first: MonthResult, second: MonthResult) -> float:
     """Share of retailers in both plans whose line (weekday) differs."""
     a, b = first.plan.extra["lines"], second.plan.extra["lines"]
@@ -115,9 +121,9 @@ def main() -> int:
     jan_lines, wall = run(
         shops, network, rules, month=(2027, 1), planning="lines", settings=default
     )
-    rows.append(summary("January, lines, default settings", jan_lines, wall, shops, rules))
+    record(rows, summary("January, lines, default settings", jan_lines, wall, shops, rules))
     jan_free, wall = run(shops, network, rules, month=(2027, 1), planning="free", settings=default)
-    rows.append(summary("January, free, default settings", jan_free, wall, shops, rules))
+    record(rows, summary("January, free, default settings", jan_free, wall, shops, rules))
     again, wall = run(
         shops,
         network,
@@ -127,7 +133,7 @@ def main() -> int:
         settings=default,
         previous=jan_lines.plan.extra["lines"],
     )
-    rows.append(summary("January again, lines, previous = January", again, wall, shops, rules))
+    record(rows, summary("January again, lines, previous = January", again, wall, shops, rules))
     feb, wall = run(
         shops,
         network,
@@ -137,7 +143,7 @@ def main() -> int:
         settings=default,
         previous=jan_lines.plan.extra["lines"],
     )
-    rows.append(summary("February, lines, previous = January", feb, wall, shops, rules))
+    record(rows, summary("February, lines, previous = January", feb, wall, shops, rules))
     changed = list(shops[:-5]) + [replace(s, id=f"N{i}") for i, s in enumerate(shops[-5:])]
     churn, wall = run(
         changed,
@@ -148,8 +154,9 @@ def main() -> int:
         settings=default,
         previous=jan_lines.plan.extra["lines"],
     )
-    rows.append(
-        summary("February, 5 retailers replaced, previous = January", churn, wall, changed, rules)
+    record(
+        rows,
+        summary("February, 5 retailers replaced, previous = January", churn, wall, changed, rules),
     )
     stability = [
         ["January re-planned with its own lines", f"{weekday_changes(jan_lines, again):.1f} %"],
@@ -164,7 +171,7 @@ def main() -> int:
         long, wall = run(
             shops, network, rules, month=(2027, 1), planning="lines", settings=long_settings
         )
-        rows.append(summary("January, lines, long search", long, wall, shops, rules))
+        record(rows, summary("January, lines, long search", long, wall, shops, rules))
     write(rows, stability, args, default)
     return 0
 
@@ -190,11 +197,13 @@ def write(
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    search = "a portfolio" if default.day.portfolio else "one run"
     lines = [
         "# Month plans on the central Shanghai network\n",
         f"Machine: {machine()}. {args.retailers} generated urban retailers within 1.5 km of "
         f"People's Square, e-bike, January / February 2027. Default day search: "
-        f"{default.day.max_solutions} steps, portfolio, {default.workers} processes.\n",
+        f"{default.day.max_solutions} steps, {search} per day, days routed in "
+        f"{default.workers} processes.\n",
         markdown_table(list(rows[0]), [list(r.values()) for r in rows]),
         "\n## Line weekday changes month to month\n",
         markdown_table(["case", "retailers whose line weekday changed"], stability),
