@@ -128,7 +128,7 @@ def test_an_impossible_quota_still_gives_a_plan_with_the_reason(capsys, tmp_path
     assert len(day["stops"]) == 10
     assert day["quota"] == 30
     assert "only 10 retailers" in day["shortfall_reason"]
-    assert "only 10 retailers" in out
+    assert "当日只给出 10 户客户" in out  # the reason in the reader's language
 
 
 def test_day_writes_plan_schedules_and_map_that_check_passes(capsys, tmp_path, ten_shops):

@@ -23,6 +23,7 @@ import pytest
 from routing.checker import check_plan
 from routing.day import start_windows
 from routing.generator import generate_retailers
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer, TimeWindow
 from routing.rules import Rules
 from routing.solver import SolverSettings
@@ -222,6 +223,8 @@ def test_every_required_visit_is_planned_or_unplanned_with_a_reason(rules, rules
     assert [entry.id for entry in plan.retailers] == [r.id for r in c.retailers]
     unplanned = Counter(item.retailer_id for item in plan.unplanned)
     assert all(item.reason.strip() for item in plan.unplanned)
+    # Every reason the month writes has its Chinese wording for the schedule and maps.
+    assert all(reason_label(item.reason, "zh") != item.reason for item in plan.unplanned)
     for retailer, entry in zip(c.retailers, plan.retailers, strict=True):
         wanted = retailer.visits_per_month
         if wanted is None:

@@ -16,6 +16,7 @@ import pytest
 from routing.checker import check_plan
 from routing.day import DayRequest, plan_day
 from routing.generator import generate_retailers
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer, TimeWindow
 from routing.rules import Rules
 from routing.solver import SolverSettings
@@ -124,7 +125,10 @@ def test_every_retailer_is_visited_or_unplanned_with_a_reason(rules: Rules, seed
     assert set(visited) | set(unplanned) == {r.id for r in shops}
     for item in plan.unplanned:
         assert item.reason.strip(), item.retailer_id
+        assert reason_label(item.reason, "zh") != item.reason, "no Chinese wording"
         assert item.date == DAY
+    if day.shortfall_reason:
+        assert reason_label(day.shortfall_reason, "zh") != day.shortfall_reason
     if cap is not None:
         assert len(day.stops) <= cap
     assert check_plan(plan, shops, rules) == ()

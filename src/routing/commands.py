@@ -20,6 +20,7 @@ from routing.options import EXIT_VIOLATIONS, parse_date, parse_lon_lat
 from routing.outputs import DayOutputs, MapOptions, write_day_outputs
 from routing.plan import Plan, read_plan
 from routing.readers import read_retailers, write_retailers_csv
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer
 from routing.rules import Rules, TravelMode, load_rules
 from routing.solver import SolverSettings
@@ -242,11 +243,12 @@ def _echo_summary(result: DayResult, lang: str) -> None:
             f"{label('return_office', lang)} {format_clock(day.return_office_s)}"
         )
         if day.shortfall_reason:
-            click.echo(f"  {label('shortfall_reason', lang)}: {day.shortfall_reason}")
+            shortfall = reason_label(day.shortfall_reason, lang)
+            click.echo(f"  {label('shortfall_reason', lang)}: {shortfall}")
     if plan.unplanned:
         click.echo(f"{label('not_visited', lang)}: {len(plan.unplanned)}")
         for item in plan.unplanned:
-            click.echo(f"  {item.retailer_id}: {item.reason}")
+            click.echo(f"  {item.retailer_id}: {reason_label(item.reason, lang)}")
 
 
 @click.command()

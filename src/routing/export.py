@@ -31,6 +31,7 @@ from routing.labels import (
     weekday_label,
 )
 from routing.plan import DayPlan, Plan, RetailerVisits, Stop, Unplanned
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer
 
 Cell = str | int | float | None
@@ -166,7 +167,7 @@ def day_summary(day: DayPlan, lang: str = "zh") -> list[tuple[str, Cell]]:
         ("travel_min", minutes(day.travel_s)),
     ]
     if day.shortfall_reason:
-        pairs.append(("shortfall_reason", day.shortfall_reason))
+        pairs.append(("shortfall_reason", reason_label(day.shortfall_reason, lang)))
     return [(label(key, lang), value) for key, value in pairs]
 
 
@@ -184,7 +185,7 @@ def unplanned_rows(
                 retailer.address if retailer else "",
                 retailer.retailer_class if retailer else "",
                 item.date.isoformat() if item.date else "",
-                item.reason,
+                reason_label(item.reason, lang),
             )
         )
     return rows
@@ -208,7 +209,7 @@ def month_rows(plan: Plan, lang: str = "zh") -> list[Row]:
             minutes(day.service_s),
             clock(day.depart_office_s),
             clock(day.return_office_s),
-            day.shortfall_reason or "",
+            reason_label(day.shortfall_reason or "", lang),
         )
         for day in plan.days
     ]
@@ -246,7 +247,7 @@ def visit_date_rows(plan: Plan, retailers: Mapping[str, Retailer], lang: str = "
             entry,
             retailers.get(entry.id),
             lines.get(entry.id),
-            sep.join(reasons.get(entry.id, [])),
+            sep.join(reason_label(reason, lang) for reason in reasons.get(entry.id, [])),
             lang,
         )
         for entry in plan.retailers

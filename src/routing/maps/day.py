@@ -17,6 +17,7 @@ from routing.maps.shift import Shift
 from routing.maps.style import CSS, ROUTE_COLOUR, UNVISITED_COLOUR, box_icon_html, stop_icon_html
 from routing.maps.tiles import add_layer_control, add_tile_layer, check_tiles, display_crs
 from routing.plan import DayPlan, Lunch, Plan, Stop
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer
 from routing.rules import Rules, load_rules
 
@@ -326,7 +327,7 @@ def _unvisited_layer(
 ) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=f"{day.date.isoformat()} {label('not_visited', lang)}")
     for retailer_id, (retailer, reasons) in unvisited.items():
-        reason = label("list_sep", lang).join(reasons)
+        reason = label("list_sep", lang).join(reason_label(r, lang) for r in reasons)
         popup = (
             f"<b>{escape(retailer.name)}</b><br>"
             f"{escape(label('retailer_id', lang))}: {escape(retailer_id)}<br>"

@@ -37,6 +37,7 @@ from routing.maps.shift import Shift
 from routing.maps.style import CSS, UNVISITED_COLOUR, box_icon_html
 from routing.maps.tiles import add_layer_control, add_tile_layer, check_tiles, display_crs
 from routing.plan import DayPlan, Plan, Stop
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer
 
 LatLon = tuple[float, float]
@@ -447,7 +448,9 @@ def _popup(
     if retailer is not None and (flags := marker_flags_text(retailer, lang)):
         rows.append((label("flags", lang), flags))
     if reasons := context.reasons.get(retailer_id):
-        rows.append((label("unplanned_reasons", lang), sep.join(reasons)))
+        rows.append(
+            (label("unplanned_reasons", lang), sep.join(reason_label(r, lang) for r in reasons))
+        )
     if retailer is not None and retailer.address:
         rows.append((label("address", lang), retailer.address))
     lines = [f"<b>{escape(title)}</b>", *(f"{escape(k)}: {escape(v)}" for k, v in rows)]
@@ -480,7 +483,9 @@ def _unvisited_layer(unvisited: Sequence[Retailer], context: _Context) -> folium
             fill_opacity=0.9,
         )
         popup = _popup(retailer.name, retailer.id, retailer, context, None)
-        reasons = label("list_sep", lang).join(context.reasons.get(retailer.id, ()))
+        reasons = label("list_sep", lang).join(
+            reason_label(r, lang) for r in context.reasons.get(retailer.id, ())
+        )
         Bindings(popup, escape(f"{retailer.name}: {reasons}")).add_to(marker)
         marker.add_to(group)
     return group

@@ -17,6 +17,7 @@ from routing.maps.style import (
     UNVISITED_COLOUR,
 )
 from routing.plan import DayPlan
+from routing.reason_labels import reason_label
 from routing.rules import Rules
 
 ATTRIBUTION = OSM_ATTRIBUTION
@@ -112,7 +113,9 @@ def _totals(day: DayPlan, limits: DayLimits, lang: str) -> list[tuple[str, str, 
         _clock_row("return_office", day.return_office_s, limits.return_by_s, lang),
     ]
     if day.shortfall_reason:
-        rows.append((label("shortfall_reason", lang), day.shortfall_reason, ""))
+        rows.append(
+            (label("shortfall_reason", lang), reason_label(day.shortfall_reason, lang), "")
+        )
     return rows
 
 

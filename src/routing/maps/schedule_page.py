@@ -23,6 +23,7 @@ from routing.labels import (
 )
 from routing.maps.style import class_colour
 from routing.plan import DayPlan, Lunch, Plan, Stop
+from routing.reason_labels import reason_label
 from routing.retailers import Retailer
 from routing.rules import Rules, load_rules
 
@@ -243,8 +244,8 @@ def _left_out(plan: Plan, day: DayPlan, retailers: Mapping[str, Retailer], lang:
         if item.retailer_id in visited or item.date not in (None, day.date):
             continue
         reasons = rows.setdefault(item.retailer_id, [])
-        if item.reason not in reasons:
-            reasons.append(item.reason)
+        if (reason := reason_label(item.reason, lang)) not in reasons:
+            reasons.append(reason)
     if not rows:
         return ""
     sep = label("list_sep", lang)
