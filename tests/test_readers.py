@@ -96,6 +96,12 @@ def test_several_problems_in_one_row_are_all_reported(tmp_path, rules):
     assert found == [(2, f) for f in ("id", "name", "lon", "area", "class", "fluctuating")]
 
 
+def test_a_latitude_out_of_range_is_reported_beside_a_missing_longitude(tmp_path, rules):
+    path = write(tmp_path / "half.csv", f"{HEADER}\nR3,王记,,95,rural,B\n")
+
+    assert problems_of(path, rules) == [(2, "lon"), (2, "lat")]
+
+
 def test_missing_columns_are_reported_once_not_per_row(tmp_path, rules):
     rows = "\n".join(f"R{i},n,121.47,urban,A" for i in range(5))
     path = write(tmp_path / "nolat.csv", f"id,name,lon,area,class\n{rows}\n")

@@ -77,14 +77,22 @@ def coordinate_problems(lon: float, lat: float) -> list[tuple[str, str]]:
             "latitude: lon and lat seem swapped; swap the two values (or the two columns)"
         )
         return [("lat", msg)]
-    problems = []
-    if not -180 <= lon <= 180:
-        msg = f"longitude {lon} is out of range [-180, 180]; give decimal degrees, e.g. 121.4737"
-        problems.append(("lon", msg))
-    if not -90 <= lat <= 90:
-        msg = f"latitude {lat} is out of range [-90, 90]; give decimal degrees, e.g. 31.2304"
-        problems.append(("lat", msg))
-    return problems
+    found = (("lon", longitude_problem(lon)), ("lat", latitude_problem(lat)))
+    return [(column, message) for column, message in found if message is not None]
+
+
+def longitude_problem(lon: float) -> str | None:
+    """Return what is wrong with a longitude on its own, if anything."""
+    if -180 <= lon <= 180:
+        return None
+    return f"longitude {lon} is out of range [-180, 180]; give decimal degrees, e.g. 121.4737"
+
+
+def latitude_problem(lat: float) -> str | None:
+    """Return what is wrong with a latitude on its own, if anything."""
+    if -90 <= lat <= 90:
+        return None
+    return f"latitude {lat} is out of range [-90, 90]; give decimal degrees, e.g. 31.2304"
 
 
 def area(raw: str) -> Area:

@@ -134,6 +134,11 @@ def _lonlat(cells: _Cells, crs: Crs) -> tuple[float, float] | None:
     lon = cells.parse("lon", partial(fields.number, what="longitude", example="121.4737"))
     lat = cells.parse("lat", partial(fields.number, what="latitude", example="31.2304"))
     if lon is None or lat is None:
+        # The other one is still checked, so that every problem of the row is reported.
+        if lon is not None and (message := fields.longitude_problem(lon)):
+            cells.report("lon", message)
+        if lat is not None and (message := fields.latitude_problem(lat)):
+            cells.report("lat", message)
         return None
     found = fields.coordinate_problems(lon, lat)
     for column, message in found:
