@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
+from routing.bench.cli import bench_command
 from routing.commands import check_command, day_command, demo_command
 from routing.errors import EXIT_INTERNAL, VisitplanError
 from routing.generate_command import generate_command
@@ -67,6 +68,7 @@ cli.add_command(day_command, "day")
 cli.add_command(check_command, "check")
 cli.add_command(demo_command, "demo")
 cli.add_command(generate_command, "generate")
+cli.add_command(bench_command, "bench")
 _register_plugins(cli)
 
 
