@@ -390,3 +390,20 @@ def test_a_day_with_no_possible_first_visit_ends_by_the_solution_limit(
     late_day: DayResult,
 ) -> None:
     assert late_day.solution.stopped_by == "solution limit"
+
+
+def test_a_full_day_leaves_out_optional_visits_before_required_ones(
+    rules: Rules, network: RoadNetwork | None
+) -> None:
+    # 28 20-min visits of which 15-18 fit: the 14 class-E required visits all stay, and
+    # only class-A top-ups go, though class A outranks class E.
+    shops = [
+        shop(f"S{i:02d}", i, klass="A" if i % 2 == 0 else "E", service_s=TWENTY_MIN)
+        for i in range(28)
+    ]
+    top_ups = frozenset(r.id for r in shops if r.retailer_class == "A")
+    result = plan(shops, rules, network, optional_ids=top_ups)
+    dropped = {r.id for r in shops} - visited_ids(result)
+    assert dropped
+    assert dropped <= top_ups
+    assert all("optional" in reasons(result)[rid] for rid in dropped)

@@ -93,3 +93,13 @@ def test_one_class_step_outweighs_a_whole_days_travel(rules: Rules) -> None:
     # Keeping a class-D shop instead of a class-E one must never be traded for a shorter ride.
     whole_day_s = rules.office_return_by_s - rules.depart_office_after_s
     assert penalty(shop("D"), rules) - penalty(shop("E"), rules) > whole_day_s
+
+
+def test_an_optional_visit_ranks_below_every_required_one(rules: Rules) -> None:
+    top_up = drop_penalty(shop("A", fluctuating=True, enterprise=True), rules, optional=True)
+    assert top_up is not None
+    assert top_up < penalty(shop("E"), rules)
+
+
+def test_an_optional_must_visit_retailer_may_still_be_left_out(rules: Rules) -> None:
+    assert drop_penalty(shop("E", must_visit=True), rules, optional=True) is not None

@@ -36,7 +36,11 @@ LonLat = tuple[float, float]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayRequest:
-    """What a customer manager asks for: these retailers, from this office, on this date."""
+    """What a customer manager asks for: these retailers, from this office, on this date.
+
+    ``optional_ids`` are retailers the day may visit but need not (a month plan's top-ups
+    to reach the quota): a full day leaves them out before any other retailer.
+    """
 
     retailers: tuple[Retailer, ...]
     office: LonLat
@@ -44,6 +48,7 @@ class DayRequest:
     mode: str = "ebike"
     manager: str = ""
     max_visits: int | None = None
+    optional_ids: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.max_visits is not None and self.max_visits < 1:
@@ -204,7 +209,9 @@ def _problem(
         distances_m=np.asarray(matrix.distances_m, dtype=np.int64),
         service_s=tuple(r.service_s or rules.service_s for r in retailers),
         windows=candidates.windows,
-        drop_penalty=tuple(drop_penalty(r, rules) for r in retailers),
+        drop_penalty=tuple(
+            drop_penalty(r, rules, optional=r.id in request.optional_ids) for r in retailers
+        ),
         depart_after_s=rules.depart_office_after_s,
         first_visit_by_s=rules.first_visit_by_s,
         field_end_s=rules.field_end_s,
@@ -235,7 +242,7 @@ def _plan(
                 problem=problem,
                 solution=solution,
                 rules=rules,
-                max_visits=request.max_visits,
+                request=request,
             ),
         )
         for i in solution.dropped
@@ -351,9 +358,12 @@ def _drop_reason(
     problem: DayProblem,
     solution: DaySolution,
     rules: Rules,
-    max_visits: int | None,
+    request: DayRequest,
 ) -> str:
     retailer = candidates.retailers[position]
+    max_visits = request.max_visits
+    if retailer.id in request.optional_ids:
+        return "the field day is full; an optional visit (added to reach the quota) goes first"
     if retailer.must_visit:
         return "must-visit, but it cannot fit the field day together with the other must-visits"
     if max_visits is not None and len(solution.order) >= max_visits:

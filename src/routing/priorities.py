@@ -24,8 +24,20 @@ def visit_priority(retailer: Retailer, rules: Rules) -> int:
     return score
 
 
-def drop_penalty(retailer: Retailer, rules: Rules) -> int | None:
-    """Return the solver's cost of leaving ``retailer`` out; ``None`` if it must be visited."""
-    if retailer.must_visit:
+def drop_penalty(retailer: Retailer, rules: Rules, *, optional: bool = False) -> int | None:
+    """Return the solver's cost of leaving ``retailer`` out; ``None`` if it must be visited.
+
+    An ``optional`` visit (a month plan's top-up to reach the quota) ranks below every
+    visit the plan requires, whatever the retailers' priorities: a full day leaves out
+    all its top-ups before any required visit.
+    """
+    if retailer.must_visit and not optional:
         return None
-    return BASE_PENALTY * (1 + visit_priority(retailer, rules))
+    penalty = BASE_PENALTY * (1 + visit_priority(retailer, rules))
+    return penalty if optional else penalty + _optional_ceiling(rules)
+
+
+def _optional_ceiling(rules: Rules) -> int:
+    """Return a penalty above that of any optional visit."""
+    top = max(rules_class.priority for rules_class in rules.classes.values())
+    return BASE_PENALTY * (2 + top + 2 * FLAG_BONUS + BRAND_BONUS)

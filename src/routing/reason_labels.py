@@ -85,6 +85,10 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "外勤时段已满；优先级较低，未排入(档位 {klass}，优先级 {priority})",
         ),
         (
+            r"the field day is full; an optional visit \(added to reach the quota\) goes first",
+            "外勤时段已满；为凑足定额而加的拜访先让出",
+        ),
+        (
             r"the field day is full; its opening hours or position could not be fitted in time",
             "外勤时段已满；其营业时间或位置无法按时排入",
         ),

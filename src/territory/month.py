@@ -182,7 +182,7 @@ def plan_month(
     )
     required = [set(day) for day in assignment.days]
     members = _top_up(month, required)
-    results = _route(month, members, days=range(month.space.size))
+    results = _route(month, members, required, days=range(month.space.size))
     results, lost = _move_dropped(month, required, members, results)
     plan = _assemble(month, results, lines, lost, assignment)
     legs = {result.plan.days[0].date: result.legs for result in results}
@@ -383,8 +383,13 @@ def _centre(members: set[int], spread: npt.NDArray[np.int64]) -> int | None:
 
 
 def _route(
-    month: _Month, members: Sequence[set[int]], *, days: Sequence[int] | range
+    month: _Month,
+    members: Sequence[set[int]],
+    required: Sequence[set[int]],
+    *,
+    days: Sequence[int] | range,
 ) -> list[DayResult]:
+    """Route ``days``; a full day leaves out its top-ups (members not required) first."""
     retailers = month.territory.retailers
     requests = [
         DayRequest(
@@ -393,6 +398,7 @@ def _route(
             date=month.calendar.working_days[day],
             mode=month.request.mode,
             manager=month.request.manager,
+            optional_ids=frozenset(retailers[i].id for i in members[day] - required[day]),
         )
         for day in days
     ]
@@ -420,10 +426,12 @@ def _move_dropped(
     first_round = _dropped_required(month, required, results)
     visited = [_visited(month, result) for result in results]
     touched: set[int] = set()
+    required = [set(day) for day in required]
     for retailer, day, _ in first_round:
         target = _new_day(month, retailer, day, visited)
         if target is not None:
             visited[target].add(retailer)
+            required[target].add(retailer)
             touched.add(target)
     second_round: list[tuple[int, int, str]] = []
     if touched:
@@ -432,7 +440,8 @@ def _move_dropped(
             # Only what the day visited plus what moved in: a retailer the day dropped may
             # meanwhile have moved to a neighbouring day.
             members[day] = set(visited[day])
-        for day, result in zip(days, _route(month, members, days=days), strict=True):
+        rerouted = _route(month, members, required, days=days)
+        for day, result in zip(days, rerouted, strict=True):
             results[day] = result
         second_round = [d for d in _dropped_required(month, members, results) if d[1] in touched]
     drops: dict[int, list[Unplanned]] = {}
