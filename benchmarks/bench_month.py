@@ -105,6 +105,11 @@ def main() -> int:
     parser.add_argument("--shared-data", default=None)
     parser.add_argument("--retailers", type=int, default=250)
     parser.add_argument("--long-minutes", type=float, default=10.0)
+    parser.add_argument(
+        "--keep-long",
+        action="store_true",
+        help="skip the long search and keep its row from the CSV beside --out (an hour's run)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "month.md")
     args = parser.parse_args()
     data = shared_data(args.shared_data)
@@ -166,7 +171,9 @@ def main() -> int:
             f"{weekday_changes(jan_lines, churn):.1f} %",
         ],
     ]
-    if args.long_minutes > 0:
+    if args.keep_long:
+        rows += kept_long_rows(args.out.with_suffix(".csv"))
+    elif args.long_minutes > 0:
         long_settings = long_effort(args.long_minutes)
         long, wall = run(
             shops, network, rules, month=(2027, 1), planning="lines", settings=long_settings
@@ -174,6 +181,19 @@ def main() -> int:
         record(rows, summary("January, lines, long search", long, wall, shops, rules))
     write(rows, stability, args, default)
     return 0
+
+
+def kept_long_rows(path: Path) -> list[dict[str, object]]:
+    """Return the long-search rows of an earlier run, marked as such."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as file:
+        rows: list[dict[str, object]] = [
+            {**row, "run": f"{row['run'].removesuffix(' (earlier run)')} (earlier run)"}
+            for row in csv.DictReader(file)
+            if "long search" in row["run"]
+        ]
+    return rows
 
 
 def long_effort(minutes: float) -> MonthSettings:
