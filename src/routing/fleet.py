@@ -8,7 +8,7 @@ is customer position ``i - 1``. Every customer must be visited once.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,16 +68,8 @@ class FleetProblem:
         return allowed or tuple(range(self.vehicles))
 
     def _matrix_problems(self) -> list[str]:
-        size = len(self.demands) + 1
-        problems = []
-        for name in ("distances", "durations"):
-            matrix = getattr(self, name)
-            if not isinstance(matrix, np.ndarray) or matrix.shape != (size, size):
-                shape = getattr(matrix, "shape", None)
-                problems.append(f"Expected {name} of shape {(size, size)}, got {shape}.")
-            elif matrix.dtype != np.int64 or (matrix < 0).any():
-                problems.append(f"Expected non-negative int64 {name}.")
-        return problems
+        matrices = {"distances": self.distances, "durations": self.durations}
+        return depot_matrix_problems(matrices, len(self.demands) + 1)
 
     def _vector_problems(self) -> list[str]:
         problems = []
@@ -149,3 +141,15 @@ def route_duration(problem: FleetProblem, route: Sequence[int]) -> int:
 def route_load(problem: FleetProblem, route: Sequence[int]) -> int:
     """Return the total demand of ``route``."""
     return sum(problem.demands[position] for position in route)
+
+
+def depot_matrix_problems(matrices: Mapping[str, object], size: int) -> list[str]:
+    """Return what is wrong with ``size x size`` non-negative integer matrices, by name."""
+    problems = []
+    for name, matrix in matrices.items():
+        if not isinstance(matrix, np.ndarray) or matrix.shape != (size, size):
+            shape = getattr(matrix, "shape", None)
+            problems.append(f"Expected {name} of shape {(size, size)}, got {shape}.")
+        elif matrix.dtype != np.int64 or (matrix < 0).any():
+            problems.append(f"Expected non-negative int64 {name}.")
+    return problems

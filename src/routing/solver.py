@@ -436,9 +436,11 @@ def _read_order(
     routing: pywrapcp.RoutingModel,
     manager: pywrapcp.RoutingIndexManager,
     assignment: pywrapcp.Assignment,
+    vehicle: int = 0,
 ) -> tuple[int, ...]:
+    """Return ``vehicle``'s visiting order in ``assignment`` (0-based positions)."""
     order: list[int] = []
-    index = assignment.Value(routing.NextVar(routing.Start(0)))
+    index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
     while not routing.IsEnd(index):
         order.append(manager.IndexToNode(index) - 1)
         index = assignment.Value(routing.NextVar(index))
@@ -609,16 +611,8 @@ def _read_vrptw_routes(
     """Return the used vehicles' routes (0-based positions); none without an assignment."""
     if assignment is None:
         return ()
-    routes = []
-    for vehicle in range(vehicles):
-        route: list[int] = []
-        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
-        while not routing.IsEnd(index):
-            route.append(manager.IndexToNode(index) - 1)
-            index = assignment.Value(routing.NextVar(index))
-        if route:
-            routes.append(tuple(route))
-    return tuple(routes)
+    routes = (_read_order(routing, manager, assignment, v) for v in range(vehicles))
+    return tuple(route for route in routes if route)
 
 
 def solve_fleet(
@@ -725,12 +719,4 @@ def _read_fleet_routes(
 ) -> tuple[tuple[int, ...], ...]:
     if assignment is None:
         return ((),) * vehicles
-    routes = []
-    for vehicle in range(vehicles):
-        route: list[int] = []
-        index = assignment.Value(routing.NextVar(routing.Start(vehicle)))
-        while not routing.IsEnd(index):
-            route.append(manager.IndexToNode(index) - 1)
-            index = assignment.Value(routing.NextVar(index))
-        routes.append(tuple(route))
-    return tuple(routes)
+    return tuple(_read_order(routing, manager, assignment, v) for v in range(vehicles))

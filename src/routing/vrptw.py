@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from routing.fleet import depot_matrix_problems
+
 IntMatrix = npt.NDArray[np.int64]
 Window = tuple[int, int]
 
@@ -66,16 +68,8 @@ class VrptwProblem:
         return len(self.demands)
 
     def _matrix_problems(self) -> list[str]:
-        size = self.size + 1
-        problems = []
-        for name in ("distances", "durations"):
-            matrix = getattr(self, name)
-            if not isinstance(matrix, np.ndarray) or matrix.shape != (size, size):
-                shape = getattr(matrix, "shape", None)
-                problems.append(f"Expected {name} of shape {(size, size)}, got {shape}.")
-            elif matrix.dtype != np.int64 or (matrix < 0).any():
-                problems.append(f"Expected non-negative int64 {name}.")
-        return problems
+        matrices = {"distances": self.distances, "durations": self.durations}
+        return depot_matrix_problems(matrices, self.size + 1)
 
     def _customer_problems(self) -> list[str]:
         problems = []
