@@ -9,10 +9,12 @@ one line per node ``i x y d q f a list…`` (service time, demand, frequency, nu
 combinations, the combinations). A combination is a bit pattern with day 1 as the most
 significant bit: with ``t = 5``, 10 = 01010 means days 2 and 4. Node 0 is the depot.
 
-The solver follows the month planner: choose a combination per customer, route each day
-(``routing.solver.solve_fleet``), then switch combinations where insertion costs say it
-saves distance and re-route the days touched. Inside the search distances are integers
-(×100, rounded); the reported cost is recomputed from the real distances.
+The solver anneals over ruin-and-recreate: a cluster of customers is taken off every day
+and each put back on its cheapest combination, then a granular local search in plain
+Python (relocations, swaps, 2-opt, 2-opt*, combination switches) repairs the days touched;
+OR-Tools (``routing.solver.solve_fleet``) only polishes the best plan at the end. Inside
+the search distances are integers (×100, rounded); the reported cost is recomputed from
+the real distances.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,6 @@ import numpy.typing as npt
 
 from routing.fleet import FleetProblem, route_cost
 from routing.solver import SolverSettings, solve_fleet
-from territory.assign import assign_patterns
 
 logger = logging.getLogger(__name__)
 
@@ -263,8 +264,14 @@ def gap_percent(cost: float, best_known: float) -> float:
 
 #: Distances are multiplied by this and rounded inside the search.
 SCALE = 100
-#: "Cannot insert here" in an insertion table.
-NO_FIT = 10**12
+#: The clock every budget is measured on: wall-clock time, so ``time_limit_s`` bounds the
+#: elapsed time. On a shared machine the search then gets less work done; the CPU seconds
+#: it did get are reported as :attr:`PvrpResult.cpu_s`.
+_clock = time.perf_counter
+
+#: After a perturbation, the local search starts from the moved customers and this many
+#: nearest neighbours of each (those whose routes the removals and insertions changed).
+AROUND = 8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,48 +281,48 @@ class PvrpSettings:
     Parameters
     ----------
     time_limit_s
-        Wall-clock budget for one instance.
+        Wall-clock cap for one instance; the search ends at ``iterations`` when that comes
+        first.
     seed
-        Seeds the order of the local search and the perturbations.
-    horizon_share
-        Share of the budget for routing all days at once (one-day customers free to move
-        between their allowed days) before the day-by-day improvement.
-    day_s_per_visit
-        OR-Tools seconds per visit when a day is re-routed (clipped to [0.2, 3] s).
-    ruin
-        Customers whose combinations one perturbation reassigns.
-    construction
-        ``"insertion"`` (cheapest insertion over combinations, capacity-aware) or
-        ``"assign"`` (``territory.assign.assign_patterns``, then routing from scratch).
+        Seeds the local search order and the perturbations.
+    iterations
+        Ruin-and-recreate perturbations; with the seed they fix the result, unless the time
+        cap ends the search first.
+    neighbours
+        Nearest customers a move or an insertion looks at (granular search).
+    ruin_min, ruin_max
+        Customers one perturbation takes off and reinserts (a uniform draw between them).
+    noise
+        Insertion costs are multiplied by a draw from ``[1, 1 + noise]`` when reinserting.
+    temperature
+        Starting annealing temperature in mean arc lengths of the first plan.
     overload_penalty
-        Cost of a unit of load beyond a route's capacity while switching combinations, in
-        mean nearest-neighbour distances per mean demand (0 = capacity is hard).
-    stall
-        Perturbations without improvement after which the days changed since the last
-        re-routing are re-routed with OR-Tools.
+        Cost of a unit of load beyond a route's capacity, in mean depot round trips per mean
+        demand.
     final_share
-        Share of the budget kept for re-routing the best plan's days at the end.
-    horizon_visits
-        At most this many visits, the final re-routing routes all days in one model.
+        Share of the time limit kept for re-routing the best plan with OR-Tools at the end.
+    polish_solutions
+        OR-Tools' solution limit for each re-routing (what normally ends it).
     """
 
     time_limit_s: float = 60.0
     seed: int = 0
-    horizon_share: float = 0.0
-    day_s_per_visit: float = 0.006
-    ruin: int = 8
-    construction: str = "insertion"
-    overload_penalty: float = 0.1
-    stall: int = 50
-    horizon_visits: int = 250
-    final_share: float = 0.1
+    iterations: int = 1_000_000
+    neighbours: int = 30
+    ruin_min: int = 5
+    ruin_max: int = 25
+    noise: float = 0.2
+    temperature: float = 10.0
+    overload_penalty: float = 1.0
+    final_share: float = 0.05
+    polish_solutions: int = 5000
 
     def __post_init__(self) -> None:
-        if self.time_limit_s <= 0 or not 0 <= self.horizon_share < 1 or self.ruin < 1:
-            msg = "Expected time_limit_s > 0, horizon_share in [0, 1) and ruin >= 1."
+        if self.time_limit_s <= 0 or not 0 <= self.final_share < 1 or self.iterations < 0:
+            msg = "Expected time_limit_s > 0, final_share in [0, 1) and iterations >= 0."
             raise ValueError(msg)
-        if self.construction not in {"insertion", "assign"}:
-            msg = f"Unknown construction {self.construction!r}; use insertion or assign."
+        if not 1 <= self.ruin_min <= self.ruin_max or self.neighbours < 1:
+            msg = "Expected 1 <= ruin_min <= ruin_max and neighbours >= 1."
             raise ValueError(msg)
 
 
@@ -326,6 +333,7 @@ class PvrpResult:
     solution: PvrpSolution
     cost: float
     wall_s: float
+    cpu_s: float
     stages: tuple[tuple[str, float], ...]
     perturbations: int
     accepted: int
@@ -366,12 +374,6 @@ class _Plan:
     combo: list[int]
     routes: list[list[list[int]]]
 
-    def copy(self) -> _Plan:
-        return _Plan(list(self.combo), [[list(r) for r in day] for day in self.routes])
-
-    def cost(self, data: _Data) -> int:
-        return sum(route_cost(data.cost, route) for day in self.routes for route in day)
-
     def solution(self) -> PvrpSolution:
         return PvrpSolution(
             routes=tuple(
@@ -380,160 +382,11 @@ class _Plan:
         )
 
 
-def _empty_plan(instance: PvrpInstance) -> _Plan:
-    return _Plan(
-        [0] * instance.size,
-        [[[] for _ in range(instance.vehicles)] for _ in range(instance.days)],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    """Cheapest feasible insertion of every customer into one day's routes."""
-
-    cost: npt.NDArray[np.int64]
-    route: npt.NDArray[np.int64]
-    slot: npt.NDArray[np.int64]
-
-
-def _insertion_table(data: _Data, plan: _Plan, day: int, penalty: int) -> _Table:
-    """Return each customer's cheapest insertion on ``day``.
-
-    With ``penalty`` 0 a route's capacity is a hard limit; otherwise each unit of load
-    beyond it costs ``penalty`` (the re-routing moves customers between the day's routes),
-    and only the day's total capacity, ``m * Q``, is hard.
-    """
-    n = data.instance.size
-    best = _Table(np.full(n, NO_FIT), np.full(n, -1), np.zeros(n, dtype=np.int64))
-    routes = plan.routes[day]
-    empty = [r for r, route in enumerate(routes) if not route]
-    for r, route in enumerate(routes):
-        if route:
-            value, slot = _route_insertions(data, route, day)
-            _update(best, r, _with_overload(data, value, route, day, penalty), slot)
-    if empty:
-        _update(best, empty[0], *_empty_insertions(data, day))
-    if penalty:
-        room = data.instance.vehicles * data.instance.capacities[day]
-        room -= sum(int(data.demands[route].sum()) for route in routes)
-        best.cost[data.demands > room] = NO_FIT
-    return best
-
-
-def _with_overload(
-    data: _Data, value: npt.NDArray[np.int64], route: list[int], day: int, penalty: int
-) -> npt.NDArray[np.int64]:
-    room = data.instance.capacities[day] - int(data.demands[route].sum())
-    if not penalty:
-        return np.where(data.demands <= room, value, NO_FIT)
-    excess = np.maximum(0, data.demands - room) - max(0, -room)
-    return np.where(value < NO_FIT, value + penalty * excess, NO_FIT)
-
-
-def _route_insertions(
-    data: _Data, route: list[int], day: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    nodes = np.array([0, *(p + 1 for p in route), 0])
-    a, b = nodes[:-1], nodes[1:]
-    delta = data.cost[a, 1:].T + data.cost[1:, b] - data.cost[a, b]
-    limit = data.max_duration[day]
-    if limit:
-        extra = data.time[a, 1:].T + data.time[1:, b] - data.time[a, b]
-        used = int(data.time[a, b].sum() + data.service[route].sum())
-        delta = np.where(used + extra + data.service[:, None] <= limit, delta, NO_FIT)
-    slot = delta.argmin(axis=1)
-    return delta[np.arange(len(slot)), slot], slot
-
-
-def _empty_insertions(
-    data: _Data, day: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    value = data.cost[0, 1:] + data.cost[1:, 0]
-    fits = data.demands <= data.instance.capacities[day]
-    limit = data.max_duration[day]
-    if limit:
-        fits &= data.time[0, 1:] + data.time[1:, 0] + data.service <= limit
-    return np.where(fits, value, NO_FIT), np.zeros_like(value)
-
-
-def _update(
-    best: _Table, route: int, value: npt.NDArray[np.int64], slot: npt.NDArray[np.int64]
-) -> None:
-    better = value < best.cost
-    best.cost[better] = value[better]
-    best.route[better] = route
-    best.slot[better] = slot[better]
-
-
-class _Tables:
-    """Insertion tables per day, recomputed only after the day changes."""
-
-    def __init__(self, data: _Data, plan: _Plan, penalty: int = 0) -> None:
-        self.data, self.plan, self.penalty = data, plan, penalty
-        self.cache: dict[int, _Table] = {}
-
-    def __getitem__(self, day: int) -> _Table:
-        if day not in self.cache:
-            self.cache[day] = _insertion_table(self.data, self.plan, day, self.penalty)
-        return self.cache[day]
-
-    def forget(self, days: set[int]) -> None:
-        for day in days:
-            self.cache.pop(day, None)
-
-
-def _removal_gain(tables: _Tables, customer: int, day: int) -> int:
-    """Return what taking ``customer`` off its route on ``day`` saves (overload included)."""
-    data = tables.data
-    for route in tables.plan.routes[day]:
-        if customer in route:
-            k = route.index(customer)
-            gain = _gain_at(data, route, k)
-            excess = int(data.demands[route].sum()) - data.instance.capacities[day]
-            relief = min(max(0, excess), int(data.demands[customer]))
-            return gain + tables.penalty * relief
-    msg = f"customer {customer + 1} is not routed on day {day + 1}"
-    raise AssertionError(msg)
-
-
 def _gain_at(data: _Data, route: Sequence[int], k: int) -> int:
     before = route[k - 1] + 1 if k else 0
     after = route[k + 1] + 1 if k + 1 < len(route) else 0
     node = route[k] + 1
     return int(data.cost[before, node] + data.cost[node, after] - data.cost[before, after])
-
-
-def _remove(tables: _Tables, customer: int, days: set[int]) -> None:
-    for day in days:
-        for route in tables.plan.routes[day]:
-            if customer in route:
-                route.remove(customer)
-    tables.forget(days)
-
-
-def _insert(tables: _Tables, customer: int, days: set[int]) -> None:
-    """Insert ``customer`` on ``days`` where it is cheapest (or least overloaded, if nowhere)."""
-    for day in sorted(days):
-        table = tables[day]
-        if table.cost[customer] >= NO_FIT:
-            _force_insert(tables.data, tables.plan, customer, day)
-        else:
-            route = tables.plan.routes[day][int(table.route[customer])]
-            route.insert(int(table.slot[customer]), customer)
-    tables.forget(days)
-
-
-def _force_insert(data: _Data, plan: _Plan, customer: int, day: int) -> None:
-    """Insert into the route with the most room, breaking its limits (the routing repairs)."""
-    routes = plan.routes[day]
-    route = max(routes, key=lambda r: -int(data.demands[r].sum()))
-    node = customer + 1
-    nodes = [0, *(p + 1 for p in route), 0]
-    slot = min(
-        range(len(nodes) - 1),
-        key=lambda k: data.cost[nodes[k], node] + data.cost[node, nodes[k + 1]],
-    )
-    route.insert(slot, customer)
 
 
 # ----- routing with OR-Tools ---------------------------------------------------------------
@@ -546,19 +399,23 @@ class _Context:
     deadline: float
 
     @property
-    def penalty(self) -> int:
-        """Cost of one unit of route overload during combination switches."""
-        cost = self.data.cost[1:, 1:] + np.diag(np.full(self.data.instance.size, NO_FIT))
-        unit = float(cost.min(axis=1).mean()) / max(1.0, float(self.data.demands.mean()))
-        return round(self.settings.overload_penalty * unit)
+    def penalty(self) -> float:
+        """Cost of one unit of route overload: a mean depot round trip per mean demand.
+
+        High enough that carrying a customer over capacity rarely beats driving to it on
+        another route, low enough that the search may pass through overloaded plans.
+        """
+        round_trip = 2.0 * float(self.data.cost[0, 1:].mean())
+        unit = round_trip / max(1.0, float(self.data.demands.mean()))
+        return self.settings.overload_penalty * unit
 
     def left(self) -> float:
-        return self.deadline - time.perf_counter()
+        return self.deadline - _clock()
 
 
-def _fleet_settings(seconds: float) -> SolverSettings:
+def _fleet_settings(seconds: float, solutions: int) -> SolverSettings:
     return SolverSettings(
-        max_solutions=10**8,
+        max_solutions=solutions,
         time_limit_s=max(0.05, seconds),
         first_solution="PARALLEL_CHEAPEST_INSERTION",
         metaheuristic="GUIDED_LOCAL_SEARCH",
@@ -573,7 +430,6 @@ def _sub_problem(
     *,
     day: int,
     vehicles: int,
-    allowed: tuple[tuple[int, ...], ...] = (),
 ) -> FleetProblem:
     nodes = [0, *(p + 1 for p in customers)]
     grid = np.ix_(nodes, nodes)
@@ -585,36 +441,32 @@ def _sub_problem(
         vehicles=vehicles,
         capacity=data.instance.capacities[day],
         max_duration=data.max_duration[day],
-        allowed_vehicles=allowed,
     )
 
 
-def _route_day(
-    context: _Context, plan: _Plan, day: int, *, seconds: float | None = None
-) -> list[int]:
-    """Re-route ``day`` from its current routes; return the customers it could not fit.
+def _route_day(context: _Context, plan: _Plan, day: int, *, seconds: float) -> None:
+    """Re-route ``day`` with OR-Tools from its current routes.
 
     Routes that break a limit are first stripped of the customers that make them break it,
     so OR-Tools starts from a feasible partial solution and inserts those back. The new
-    routes replace the old ones when shorter, or when the old ones broke a limit.
+    routes replace the old ones when they serve everyone and are shorter or the old ones
+    broke a limit; a day is never left with a customer missing.
     """
     data = context.data
     members = sorted(p for route in plan.routes[day] for p in route)
     if not members or context.left() <= 0:
-        return []
-    if seconds is None:
-        seconds = float(np.clip(len(members) * context.settings.day_s_per_visit, 0.1, 3.0))
+        return
     seconds = min(context.left(), seconds)
     local = {p: k for k, p in enumerate(members)}
     problem = _sub_problem(data, members, day=day, vehicles=data.instance.vehicles)
     start = [[local[p] for p in route] for route in _strip(data, plan.routes[day], day)]
-    solution = solve_fleet(problem, _fleet_settings(seconds), initial_routes=start)
+    solution = solve_fleet(
+        problem, _fleet_settings(seconds, context.settings.polish_solutions), initial_routes=start
+    )
     fits = _day_fits(data, plan, day)
     before = sum(route_cost(data.cost, route) for route in plan.routes[day])
-    if fits and (solution.dropped or solution.cost >= before):
-        return []
-    plan.routes[day] = [[members[k] for k in route] for route in solution.routes]
-    return [members[k] for k in solution.dropped]
+    if not solution.dropped and (not fits or solution.cost < before):
+        plan.routes[day] = [[members[k] for k in route] for route in solution.routes]
 
 
 def _strip(data: _Data, routes: list[list[int]], day: int) -> list[list[int]]:
@@ -628,42 +480,6 @@ def _strip(data: _Data, routes: list[list[int]], day: int) -> list[list[int]]:
     return stripped
 
 
-def _route_days(context: _Context, plan: _Plan, days: set[int]) -> None:
-    """Re-route ``days``; move customers a day cannot fit to another combination."""
-    pending = set(days)
-    for _ in range(3):
-        changed: set[int] = set()
-        for day in sorted(pending):
-            for customer in _route_day(context, plan, day):
-                changed |= _rehome(_Tables(context.data, plan), customer, day)
-        if not changed:
-            return
-        pending = changed
-
-
-def _rehome(tables: _Tables, customer: int, day: int) -> set[int]:
-    """Give ``customer``, just dropped from ``day``, the cheapest combination without it."""
-    options = tables.data.instance.combos[customer]
-    current = set(options[tables.plan.combo[customer]]) - {day}
-    gains = {d: _removal_gain(tables, customer, d) for d in current}
-    costs = [
-        NO_FIT
-        if day in option
-        else sum(int(tables[d].cost[customer]) for d in set(option) - current)
-        - sum(gains[d] for d in current - set(option))
-        for option in options
-    ]
-    best = int(np.argmin(costs))
-    if costs[best] >= NO_FIT:  # nowhere else: back on the day, to be repaired later
-        _force_insert(tables.data, tables.plan, customer, day)
-        return {day}
-    new = set(options[best])
-    _remove(tables, customer, current - new)
-    _insert(tables, customer, new - current)
-    tables.plan.combo[customer] = best
-    return new ^ current
-
-
 def _day_fits(data: _Data, plan: _Plan, day: int) -> bool:
     return all(_route_fits(data, route, day) for route in plan.routes[day])
 
@@ -675,387 +491,684 @@ def _route_fits(data: _Data, route: list[int], day: int) -> bool:
     return not limit or route_cost(data.time, route) + int(data.service[route].sum()) <= limit
 
 
-def _horizon_layout(
-    data: _Data, plan: _Plan
-) -> tuple[list[int], tuple[tuple[int, ...], ...], dict[tuple[int, int], int]]:
-    """Return the all-days model's customers, allowed vehicles and (customer, day) -> node.
+# ----- local search engine -----------------------------------------------------------------
 
-    A customer whose combinations are all single days is one node free to go to any
-    vehicle of those days; any other customer has one node per day of its combination.
-    """
-    instance, m = data.instance, data.instance.vehicles
-    customers: list[int] = []
-    allowed: list[tuple[int, ...]] = []
-    node_of: dict[tuple[int, int], int] = {}
-    for i, options in enumerate(instance.combos):
-        flexible = all(len(option) == 1 for option in options)
-        groups = [[o[0] for o in options]] if flexible else [[d] for d in options[plan.combo[i]]]
-        for days in groups:
-            node_of.update({(i, day): len(customers) for day in days})
-            customers.append(i)
-            allowed.append(tuple(day * m + v for day in days for v in range(m)))
-    return customers, tuple(allowed), node_of
+#: A day's snapshot: its routes (node lists) and the combinations at that moment.
+_Snapshot = tuple[list[list[list[int]]], list[int]]
 
 
-def _route_horizon(context: _Context, plan: _Plan, seconds: float) -> bool:
-    """Route every day in one model, letting one-day customers change day; True if better."""
-    data, instance = context.data, context.data.instance
-    if len(set(instance.capacities)) > 1 or len(set(data.max_duration)) > 1:
-        return False
-    m = instance.vehicles
-    customers, allowed, node_of = _horizon_layout(data, plan)
-    problem = _sub_problem(data, customers, day=0, vehicles=m * instance.days, allowed=allowed)
-    initial = [
-        [node_of[(p, day)] for p in route]
-        for day, routes in enumerate(plan.routes)
-        for route in routes
-    ]
-    seconds = min(seconds, context.left())
-    solution = solve_fleet(problem, _fleet_settings(seconds), initial_routes=initial)
-    if solution.dropped or (solution.cost >= plan.cost(data) and _plan_fits(data, plan)):
-        return False
-    for vehicle, route in enumerate(solution.routes):
-        day = vehicle // m
-        plan.routes[day][vehicle % m] = [customers[k] for k in route]
-        for k in route:
-            options = instance.combos[customers[k]]
-            if all(len(option) == 1 for option in options):
-                plan.combo[customers[k]] = options.index((day,))
-    return True
+class _Engine:
+    """The whole plan as plain lists, searched by penalised local search.
 
-
-def _plan_fits(data: _Data, plan: _Plan) -> bool:
-    return all(_day_fits(data, plan, day) for day in range(data.instance.days))
-
-
-# ----- combination switches ---------------------------------------------------------------
-
-
-def _two_opt(cost: npt.NDArray[np.int64], route: list[int]) -> list[int]:
-    """Return ``route`` improved by best-improvement 2-opt (symmetric costs)."""
-    nodes = np.array([0, *(p + 1 for p in route), 0])
-    while len(nodes) > 4:
-        a, b = nodes[:-1], nodes[1:]
-        edge = cost[a, b]
-        gain = edge[:, None] + edge[None, :] - cost[np.ix_(a, a)] - cost[np.ix_(b, b)]
-        gain = np.triu(gain, 2)
-        i, j = np.unravel_index(int(gain.argmax()), gain.shape)
-        if gain[i, j] <= 0:
-            break
-        nodes[i + 1 : j + 1] = nodes[i + 1 : j + 1][::-1].copy()
-    return [int(node) - 1 for node in nodes[1:-1]]
-
-
-class _Switcher:
-    """Best-improvement descent on combinations and same-day route changes.
-
-    A combination move gives a customer another allowed combination: it leaves the days it
-    no longer uses and is inserted at the cheapest place of the new ones; a relocation
-    moves one visit to another route of the same day. Both are priced by removal gains and
-    insertion costs on the current routes, a unit of route overload costing ``penalty``
-    (only a day's total capacity is hard; re-routing rebalances its routes). Each changed
-    route gets 2-opt.
+    Pure Python on lists costs microseconds a move, where re-solving one day with OR-Tools
+    costs about 0.4 s on p13, so the search affords thousands of perturbations. Routes hold
+    nodes (customer + 1; depot 0). Load beyond a route's capacity costs ``penalty`` a unit,
+    so an insertion always succeeds and the local search repairs overloads itself; only
+    plans without overload become the best. A day's duration limit, when it has one, is
+    hard for moves (one is applied only when the routes it makes fit); a customer that
+    fits nowhere is inserted anyway, and the plan is not kept as best until fixed.
     """
 
-    def __init__(self, data: _Data, plan: _Plan, penalty: int) -> None:
-        self.data, self.plan, self.penalty = data, plan, penalty
+    def __init__(self, data: _Data, penalty: float, neighbours: int) -> None:
         instance = data.instance
-        n, days = instance.size, instance.days
-        width = max(len(options) for options in instance.combos)
-        self.options = np.zeros((n, width, days), dtype=bool)
-        self.valid = np.zeros((n, width), dtype=bool)
-        for i, options in enumerate(instance.combos):
-            for k, option in enumerate(options):
-                self.options[i, k, list(option)] = True
-                self.valid[i, k] = len(options) > 1
-        self.capacity = np.array(instance.capacities, dtype=np.int64)
-        self.cache: dict[tuple[int, int], tuple[npt.NDArray[np.int64], ...]] = {}
+        n, self.days, self.m = instance.size, instance.days, instance.vehicles
+        self.dist: list[list[int]] = data.cost.tolist()
+        self.time: list[list[int]] = data.time.tolist()
+        self.service: list[int] = [0, *data.service.tolist()]
+        self.demand: list[int] = [0, *data.demands.tolist()]
+        self.capacity = list(instance.capacities)
+        self.limit = list(data.max_duration)
+        self.penalty, self.minimum_penalty = penalty, penalty / 10
+        self.order: list[list[int]] = [[]] + [
+            [int(j) + 1 for j in row if j != i] for i, row in enumerate(data.neighbours)
+        ]
+        # Moves look at the nearest ``neighbours``; insertions, which must find a route on
+        # the day even when few neighbours are visited then, at twice as many.
+        self.near = [row[:neighbours] for row in self.order]
+        self.wide = [row[: 2 * neighbours] for row in self.order]
+        self.combos: list[tuple[Days, ...]] = [(), *instance.combos]
+        self.combo = [-1] * (n + 1)
+        self.routes: list[list[list[int]]] = [
+            [[] for _ in range(self.m)] for _ in range(self.days)
+        ]
+        self.loads = [[0] * self.m for _ in range(self.days)]
+        self.prefix: list[list[list[int]]] = [
+            [[] for _ in range(self.m)] for _ in range(self.days)
+        ]
+        self.route_of = [[-1] * (n + 1) for _ in range(self.days)]
+        self.pos_of = [[0] * (n + 1) for _ in range(self.days)]
 
-    def _arrays(self, day: int, r: int) -> tuple[npt.NDArray[np.int64], ...]:
-        if (day, r) not in self.cache:
-            route = self.plan.routes[day][r]
-            arrays = _route_insertions(self.data, route, day) if route else None
-            self.cache[day, r] = arrays or _empty_insertions(self.data, day)
-        return self.cache[day, r]
+    # --- bookkeeping ---
 
-    def _penalised(self, day: int) -> npt.NDArray[np.float64]:
-        """Return the (route, customer) insertion costs on ``day``, overload included."""
-        data = self.data
-        routes = self.plan.routes[day]
-        dist = np.stack([self._arrays(day, r)[0] for r in range(len(routes))])
-        loads = np.array([int(data.demands[route].sum()) for route in routes])[:, None]
-        capacity = int(self.capacity[day])
-        excess = np.maximum(0, data.demands[None, :] + loads - capacity)
-        excess -= np.maximum(0, loads - capacity)
-        penalised = np.where(dist < NO_FIT, dist + self.penalty * excess, np.inf)
-        room = len(routes) * capacity - int(loads.sum())
-        penalised[:, data.demands > room] = np.inf
-        return penalised
+    def reindex(self, day: int, r: int) -> None:
+        """Refresh positions, load and prefix loads of route ``r`` after it changed."""
+        route, where, pos, demand = (
+            self.routes[day][r],
+            self.route_of[day],
+            self.pos_of[day],
+            self.demand,
+        )
+        prefix, load = [], 0
+        for k, node in enumerate(route):
+            where[node], pos[node] = r, k
+            load += demand[node]
+            prefix.append(load)
+        self.loads[day][r], self.prefix[day][r] = load, prefix
 
-    def _removals(self, day: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-        """Return what taking each customer off ``day`` saves, and its route (-1: none)."""
-        data = self.data
-        gains = np.zeros(data.instance.size)
-        where = np.full(data.instance.size, -1)
-        for r, route in enumerate(self.plan.routes[day]):
-            if not route:
+    def over(self, day: int, load: int) -> float:
+        """Return the penalty of a route carrying ``load`` on ``day``."""
+        return self.penalty * max(0, load - self.capacity[day])
+
+    def day_cost(self, day: int) -> float:
+        """Return the day's route length plus overload penalties."""
+        dist, total = self.dist, 0.0
+        for r, route in enumerate(self.routes[day]):
+            if route:
+                total += (
+                    dist[0][route[0]] + dist[route[-1]][0] + self.over(day, self.loads[day][r])
+                )
+                total += sum(dist[a][b] for a, b in itertools.pairwise(route))
+        return total
+
+    def feasible(self) -> bool:
+        """Whether every route is within the capacity and the duration limit."""
+        return all(
+            all(load <= self.capacity[day] for load in self.loads[day])
+            and self.fits(day, *self.routes[day])
+            for day in range(self.days)
+        )
+
+    def fits(self, day: int, *routes: list[int]) -> bool:
+        """Whether ``routes`` are within the day's duration limit (always, without one)."""
+        limit = self.limit[day]
+        if not limit:
+            return True
+        time, service = self.time, self.service
+        for route in routes:
+            if route:
+                nodes = [0, *route, 0]
+                used = sum(time[a][b] for a, b in itertools.pairwise(nodes))
+                if used + sum(service[p] for p in route) > limit:
+                    return False
+        return True
+
+    def snapshot(self) -> _Snapshot:
+        """Return a copy of the routes and combinations, for :meth:`restore`."""
+        return [[list(route) for route in day] for day in self.routes], list(self.combo)
+
+    def restore(self, snapshot: _Snapshot, days: Iterable[int]) -> None:
+        """Return ``days`` (all days that changed since ``snapshot``) to it."""
+        routes, combo = snapshot
+        self.combo = list(combo)
+        for day in days:
+            for node in itertools.chain.from_iterable(self.routes[day]):
+                self.route_of[day][node] = -1
+            self.routes[day] = [list(route) for route in routes[day]]
+            for r in range(self.m):
+                self.reindex(day, r)
+
+    def load_plan(self, plan: _Plan) -> None:
+        """Copy ``plan`` (0-based customers) into the engine."""
+        self.combo = [-1, *plan.combo]
+        for day in range(self.days):
+            self.route_of[day] = [-1] * len(self.route_of[day])
+            self.routes[day] = [[p + 1 for p in route] for route in plan.routes[day]]
+            self.routes[day] += [[] for _ in range(self.m - len(self.routes[day]))]
+            for r in range(self.m):
+                self.reindex(day, r)
+
+    def plan(self) -> _Plan:
+        """Return the engine's plan with 0-based customers."""
+        routes = [[[p - 1 for p in route] for route in day] for day in self.routes]
+        return _Plan(self.combo[1:], routes)
+
+    # --- insertion and removal ---
+
+    def removal_gain(self, day: int, u: int) -> float:
+        """Return what taking ``u`` off ``day`` saves (length and overload)."""
+        r, k = self.route_of[day][u], self.pos_of[day][u]
+        route, dist = self.routes[day][r], self.dist
+        before = route[k - 1] if k else 0
+        after = route[k + 1] if k + 1 < len(route) else 0
+        gain = dist[before][u] + dist[u][after] - dist[before][after]
+        load = self.loads[day][r]
+        return gain + self.over(day, load) - self.over(day, load - self.demand[u])
+
+    def best_insertion(self, day: int, u: int) -> tuple[float, int, int]:
+        """Return (cost, route, index) of ``u``'s cheapest insertion on ``day``.
+
+        Only the places next to ``u``'s nearest neighbours and one empty route are priced
+        (granular search); a day with none of them is scanned in full.
+        """
+        dist, where, pos, routes = (
+            self.dist,
+            self.route_of[day],
+            self.pos_of[day],
+            self.routes[day],
+        )
+        best, best_r, best_k = math.inf, -1, 0
+        tried: set[int] = set()
+        for v in self.wide[u]:
+            r = where[v]
+            if r < 0:
                 continue
-            nodes = np.array([0, *(p + 1 for p in route), 0])
-            before, here, after = nodes[:-2], nodes[1:-1], nodes[2:]
-            gain = data.cost[before, here] + data.cost[here, after] - data.cost[before, after]
-            excess = max(0, int(data.demands[route].sum()) - int(self.capacity[day]))
-            gains[route] = gain + self.penalty * np.minimum(excess, data.demands[route])
-            where[route] = r
-        return gains, where
+            tried.add(r)
+            route, k = routes[r], pos[v]
+            extra = self.over(day, self.loads[day][r] + self.demand[u]) - self.over(
+                day, self.loads[day][r]
+            )
+            before = route[k - 1] if k else 0
+            after = route[k + 1] if k + 1 < len(route) else 0
+            for slot, a, b in ((k, before, v), (k + 1, v, after)):
+                delta = dist[a][u] + dist[u][b] - dist[a][b] + extra
+                if delta < best and self._insert_fits(day, r, slot, u):
+                    best, best_r, best_k = delta, r, slot
+        for r, route in enumerate(routes):
+            if not route:
+                delta = dist[0][u] + dist[u][0] + self.over(day, self.demand[u])
+                if delta < best and self._insert_fits(day, r, 0, u):
+                    best, best_r, best_k = delta, r, 0
+                break
+        if best_r < 0 or not tried:
+            found = self._scan_insertion(day, u, (best, best_r, best_k), check=True)
+            # Nowhere within the duration limit: break it (the plan is then not kept).
+            return found if found[1] >= 0 else self._scan_insertion(day, u, found, check=False)
+        return best, best_r, best_k
 
-    def best_move(self) -> tuple[float, int, int, npt.NDArray[np.int64]]:
-        """Return (delta, customer, combination or -1 - day for a relocation, routes)."""
-        days = range(self.data.instance.days)
-        penalised = [self._penalised(d) for d in days]
-        removals = [self._removals(d) for d in days]
-        targets = np.stack([p.argmin(axis=0) for p in penalised], axis=1)
-        insert = np.stack([p.min(axis=0) for p in penalised], axis=1)
-        remove = np.stack([gain for gain, _ in removals], axis=1)
-        current = self.options[np.arange(len(self.plan.combo)), self.plan.combo][:, None, :]
-        enter, leave = self.options & ~current, current & ~self.options
-        delta = np.where(enter, insert[:, None, :], 0.0).sum(-1)
-        delta -= (leave * remove[:, None, :]).sum(-1)
-        delta[~self.valid] = np.inf
-        delta[np.arange(len(delta)), self.plan.combo] = np.inf
-        customer, combo = np.unravel_index(int(np.argmin(delta)), delta.shape)
-        best = (float(delta[customer, combo]), int(customer), int(combo), targets[customer])
-        for day, (gains, where) in enumerate(removals):
-            moved = self._relocation(penalised[day], gains, where)
-            if moved[0] < best[0]:
-                best = (moved[0], moved[1], -1 - day, np.full(len(days), moved[2]))
+    def _scan_insertion(
+        self, day: int, u: int, best: tuple[float, int, int], *, check: bool
+    ) -> tuple[float, int, int]:
+        dist = self.dist
+        for r, route in enumerate(self.routes[day]):
+            if not route:
+                if not check:
+                    return dist[0][u] + dist[u][0] + self.over(day, self.demand[u]), r, 0
+                continue
+            load = self.loads[day][r]
+            extra = self.over(day, load + self.demand[u]) - self.over(day, load)
+            nodes = [0, *route, 0]
+            for k in range(len(nodes) - 1):
+                a, b = nodes[k], nodes[k + 1]
+                delta = dist[a][u] + dist[u][b] - dist[a][b] + extra
+                if delta < best[0] and (not check or self._insert_fits(day, r, k, u)):
+                    best = (delta, r, k)
         return best
 
-    @staticmethod
-    def _relocation(
-        penalised: npt.NDArray[np.float64],
-        gains: npt.NDArray[np.float64],
-        where: npt.NDArray[np.int64],
-    ) -> tuple[float, int, int]:
-        on_day = np.flatnonzero(where >= 0)
-        if len(on_day) == 0:
-            return math.inf, -1, -1
-        costs = penalised[:, on_day].copy()
-        costs[where[on_day], np.arange(len(on_day))] = np.inf
-        target = costs.argmin(axis=0)
-        delta = costs[target, np.arange(len(on_day))] - gains[on_day]
-        k = int(np.argmin(delta))
-        return float(delta[k]), int(on_day[k]), int(target[k])
+    def _insert_fits(self, day: int, r: int, slot: int, u: int) -> bool:
+        if not self.limit[day]:
+            return True
+        route = self.routes[day][r]
+        return self.fits(day, [*route[:slot], u, *route[slot:]])
 
-    def descend(self, deadline: float, limit: int = 10**6) -> set[int]:
-        """Make improving moves until none is left; return the days changed."""
-        changed: set[int] = set()
-        for _ in range(limit):
-            if time.perf_counter() >= deadline:
-                break
-            delta, customer, combo, targets = self.best_move()
-            if delta > -1:
-                break
-            changed |= self.apply(customer, combo, targets)
-        return changed
+    def insert(self, day: int, u: int, r: int, slot: int) -> None:
+        """Put ``u`` at index ``slot`` of route ``r`` on ``day``."""
+        self.routes[day][r].insert(slot, u)
+        self.reindex(day, r)
 
-    def apply(self, customer: int, combo: int, targets: npt.NDArray[np.int64]) -> set[int]:
-        """Apply a move from :meth:`best_move`; return the days it changed."""
-        if combo < 0:
-            day = -1 - combo
-            self._take(customer, day)
-            self._put(customer, day, int(targets[day]))
-            return {day}
-        options = self.data.instance.combos[customer]
-        old, new = set(options[self.plan.combo[customer]]), set(options[combo])
-        for day in old - new:
-            self._take(customer, day)
-        for day in new - old:
-            self._put(customer, day, int(targets[day]))
-        self.plan.combo[customer] = combo
-        return old ^ new
+    def remove(self, day: int, u: int) -> None:
+        """Take ``u`` off its route on ``day``."""
+        r = self.route_of[day][u]
+        self.routes[day][r].pop(self.pos_of[day][u])
+        self.route_of[day][u] = -1
+        self.reindex(day, r)
 
-    def _take(self, customer: int, day: int) -> None:
-        for r, route in enumerate(self.plan.routes[day]):
-            if customer in route:
-                route.remove(customer)
-                self.cache.pop((day, r), None)
+    def place(self, u: int, option: int) -> None:
+        """Give the unrouted ``u`` combination ``option``, cheapest place on each day."""
+        self.combo[u] = option
+        for day in self.combos[u][option]:
+            _, r, slot = self.best_insertion(day, u)
+            self.insert(day, u, r, slot)
 
-    def _put(self, customer: int, day: int, r: int) -> None:
-        slot = int(self._arrays(day, r)[1][customer])
-        route = self.plan.routes[day][r]
-        route.insert(slot, customer)
-        self.plan.routes[day][r] = _two_opt(self.data.cost, route)
-        self.cache.pop((day, r), None)
+    # --- combination moves ---
+
+    def try_combo(self, u: int) -> set[int]:
+        """Switch ``u`` to a cheaper combination if one exists; return the days changed."""
+        options = self.combos[u]
+        if len(options) < 2:
+            return set()
+        current = set(options[self.combo[u]])
+        gains = {day: self.removal_gain(day, u) for day in current}
+        best, best_k = -1e-9, -1
+        for k, option in enumerate(options):
+            if k == self.combo[u]:
+                continue
+            new = set(option)
+            delta = -sum(gains[day] for day in current - new)
+            for day in new - current:
+                if delta >= best:
+                    break
+                delta += self.best_insertion(day, u)[0]
+            if delta < best:
+                best, best_k = delta, k
+        if best_k < 0:
+            return set()
+        new = set(options[best_k])
+        for day in current - new:
+            self.remove(day, u)
+        for day in sorted(new - current):
+            _, r, slot = self.best_insertion(day, u)
+            self.insert(day, u, r, slot)
+        self.combo[u] = best_k
+        return current ^ new
+
+    # --- one day's local search ---
+
+    def improve_day(self, day: int, nodes: Iterable[int], rng: np.random.Generator) -> None:
+        """Apply improving moves around ``nodes`` on ``day`` until none is left.
+
+        Moves (each to one of ``u``'s nearest neighbours ``v`` on the day): relocate ``u``
+        next to ``v``, swap them, 2-opt* between their routes (both ways), 2-opt inside a
+        route, and moving ``u`` to an empty route. First improvement; the customers of the
+        routes a move changes are examined again.
+        """
+        where = self.route_of[day]
+        queue = sorted({u for u in nodes if where[u] >= 0})
+        while queue:
+            rng.shuffle(queue)
+            again: set[int] = set()
+            for u in queue:
+                if where[u] < 0:
+                    continue
+                changed = self._move(day, u)
+                for r in changed:
+                    again.update(self.routes[day][r])
+            queue = sorted(again)
+
+    def _move(self, day: int, u: int) -> tuple[int, ...]:
+        """Apply the first improving move of ``u``; return the routes it changed."""
+        where = self.route_of[day]
+        for v in self.near[u]:
+            if where[v] >= 0:
+                changed = self._pair(day, u, v)
+                if changed:
+                    return changed
+        return self._to_empty(day, u)
+
+    def _pair(self, day: int, u: int, v: int) -> tuple[int, ...]:
+        dist, routes = self.dist, self.routes[day]
+        ru, rv = self.route_of[day][u], self.route_of[day][v]
+        iu, iv = self.pos_of[day][u], self.pos_of[day][v]
+        route_u, route_v = routes[ru], routes[rv]
+        pu = route_u[iu - 1] if iu else 0
+        su = route_u[iu + 1] if iu + 1 < len(route_u) else 0
+        pv = route_v[iv - 1] if iv else 0
+        sv = route_v[iv + 1] if iv + 1 < len(route_v) else 0
+        dist_u = dist[u]
+        gain = dist[pu][u] + dist_u[su] - dist[pu][su]
+        moved, swapped = 0.0, 0.0
+        if ru != rv:
+            lu, lv, d_u, d_v = (
+                self.loads[day][ru],
+                self.loads[day][rv],
+                self.demand[u],
+                self.demand[v],
+            )
+            if (lu if lu > lv else lv) + (d_u if d_u > d_v else d_v) > self.capacity[day]:
+                moved, swapped = self._load_deltas(day, ru, rv, d_u, d_v)
+        changed = (ru, rv) if ru != rv else (ru,)
+        # relocate u after v, then before v
+        after = v != pu and dist_u[v] + dist_u[sv] - dist[v][sv] - gain + moved < 0
+        if after and self._relocate(day, u, v, after=True):
+            return changed
+        before = pv != u and dist_u[pv] + dist_u[v] - dist[pv][v] - gain + moved < 0
+        if before and self._relocate(day, u, v, after=False):
+            return changed
+        if su and v not in {pu, su} and self._relocate_two(day, u, v, (pu, su, sv)):
+            return changed
+        # swap u and v (not neighbours on one route: relocation covers those)
+        if ru != rv or abs(iu - iv) > 1:
+            delta = swapped + dist[pu][v] + dist[v][su] + dist_u[pv] + dist_u[sv]
+            delta -= gain + dist[pu][su] + dist[pv][v] + dist[v][sv]
+            if delta < 0 and self._swap(day, u, v):
+                return changed
+        if ru != rv:
+            return self._two_opt_star(day, u, v, (su, pv, sv))
+        return self._two_opt(day, u, v)
+
+    def _load_deltas(self, day: int, ru: int, rv: int, d_u: int, d_v: int) -> tuple[float, float]:
+        """Return the overload penalty change of relocating ``u`` to ``rv`` and of a swap."""
+        lu, lv, cap = self.loads[day][ru], self.loads[day][rv], self.capacity[day]
+        base = max(0, lu - cap) + max(0, lv - cap)
+        moved = max(0, lu - d_u - cap) + max(0, lv + d_u - cap) - base
+        swapped = max(0, lu - d_u + d_v - cap) + max(0, lv - d_v + d_u - cap) - base
+        return self.penalty * moved, self.penalty * swapped
+
+    def _relocate_two(self, day: int, u: int, v: int, around: tuple[int, int, int]) -> bool:
+        """Move ``u`` and its successor ``x`` after ``v`` as (u, x) or (x, u), if shorter.
+
+        ``around`` = (predecessor and successor of ``u``, successor of ``v``).
+        """
+        pu, x, sv = around
+        dist, ru, rv = self.dist, self.route_of[day][u], self.route_of[day][v]
+        route_u = self.routes[day][ru]
+        k = self.pos_of[day][u] + 2
+        after_x = route_u[k] if k < len(route_u) else 0
+        saved: float = dist[pu][u] + dist[x][after_x] - dist[pu][after_x] + dist[v][sv]
+        saved -= self._shift(day, ru, rv, self.demand[u] + self.demand[x])
+        if dist[v][u] + dist[x][sv] < saved:
+            return self._relocate(day, [u, x], v, after=True)
+        if dist[v][x] + dist[u][sv] < saved:
+            return self._relocate(day, [x, u], v, after=True)
+        return False
+
+    def _shift(self, day: int, ru: int, rv: int, amount: int) -> float:
+        """Return the penalty change of moving ``amount`` of load from ``ru`` to ``rv``."""
+        if ru == rv:
+            return 0.0
+        lu, lv, cap = self.loads[day][ru], self.loads[day][rv], self.capacity[day]
+        if lu <= cap and lv + amount <= cap:
+            return 0.0
+        change = max(0, lu - amount - cap) + max(0, lv + amount - cap)
+        return self.penalty * (change - max(0, lu - cap) - max(0, lv - cap))
+
+    def _relocate(self, day: int, segment: list[int] | int, v: int, *, after: bool) -> bool:
+        """Move ``segment`` (one customer or consecutive ones, in its new order) next to ``v``."""
+        nodes = [segment] if isinstance(segment, int) else segment
+        ru, rv = self.route_of[day][nodes[0]], self.route_of[day][v]
+        route_u, route_v = self.routes[day][ru], self.routes[day][rv]
+        new_u = [p for p in route_u if p not in nodes]
+        base = new_u if ru == rv else route_v
+        k = base.index(v) + (1 if after else 0)
+        new_v = [*base[:k], *nodes, *base[k:]]
+        if not self.fits(day, new_v):
+            return False
+        if ru == rv:
+            self.routes[day][ru] = new_v
+        else:
+            self.routes[day][ru], self.routes[day][rv] = new_u, new_v
+            self.reindex(day, rv)
+        self.reindex(day, ru)
+        return True
+
+    def _swap(self, day: int, u: int, v: int) -> bool:
+        """Exchange ``u`` and ``v`` if the routes made fit the duration limit."""
+        ru, rv = self.route_of[day][u], self.route_of[day][v]
+        iu, iv = self.pos_of[day][u], self.pos_of[day][v]
+        routes = self.routes[day]
+        new_u = list(routes[ru])
+        new_v = new_u if ru == rv else list(routes[rv])
+        new_u[iu], new_v[iv] = v, u
+        if not self.fits(day, new_u, new_v):
+            return False
+        routes[ru], routes[rv] = new_u, new_v
+        self.reindex(day, ru)
+        if ru != rv:
+            self.reindex(day, rv)
+        return True
+
+    def _two_opt_star(
+        self, day: int, u: int, v: int, around: tuple[int, int, int]
+    ) -> tuple[int, ...]:
+        """Exchange route tails so that ``u`` is followed by ``v`` (two ways).
+
+        ``around`` = (successor of ``u``, predecessor and successor of ``v``).
+        """
+        su, pv, sv = around
+        dist, routes = self.dist, self.routes[day]
+        ru, rv = self.route_of[day][u], self.route_of[day][v]
+        iu, iv = self.pos_of[day][u], self.pos_of[day][v]
+        route_u, route_v = routes[ru], routes[rv]
+        lu, lv, cap = self.loads[day][ru], self.loads[day][rv], self.capacity[day]
+        head_u, head_v = self.prefix[day][ru][iu], self.prefix[day][rv][iv]
+        base = max(0, lu - cap) + max(0, lv - cap)
+        # u's head + v's tail from v on; v's head before v + u's tail
+        delta = dist[u][v] + dist[pv][su] - dist[u][su] - dist[pv][v]
+        if delta < self.penalty * base:
+            before_v = head_v - self.demand[v]
+            extra = max(0, head_u + lv - before_v - cap) + max(0, before_v + lu - head_u - cap)
+            if delta + self.penalty * (extra - base) < 0:
+                new_u, new_v = route_u[: iu + 1] + route_v[iv:], route_v[:iv] + route_u[iu + 1 :]
+                if self.fits(day, new_u, new_v):
+                    return self._set_pair(day, ru, rv, new_u, new_v)
+        # u's head + v's head reversed; u's tail reversed + v's tail
+        delta = dist[u][v] + dist[su][sv] - dist[u][su] - dist[v][sv]
+        if delta < self.penalty * base:
+            extra = max(0, head_u + head_v - cap) + max(0, lu - head_u + lv - head_v - cap)
+            if delta + self.penalty * (extra - base) < 0:
+                new_u = route_u[: iu + 1] + route_v[iv::-1]
+                new_v = route_u[:iu:-1] + route_v[iv + 1 :]
+                if self.fits(day, new_u, new_v):
+                    return self._set_pair(day, ru, rv, new_u, new_v)
+        return ()
+
+    def _set_pair(
+        self, day: int, ru: int, rv: int, new_u: list[int], new_v: list[int]
+    ) -> tuple[int, ...]:
+        routes = self.routes[day]
+        routes[ru], routes[rv] = new_u, new_v
+        self.reindex(day, ru)
+        self.reindex(day, rv)
+        return ru, rv
+
+    def _two_opt(self, day: int, u: int, v: int) -> tuple[int, ...]:
+        """Reverse the part of a route between ``u`` and ``v`` so that they are adjacent."""
+        dist = self.dist
+        r = self.route_of[day][u]
+        route = self.routes[day][r]
+        i, j = sorted((self.pos_of[day][u], self.pos_of[day][v]))
+        a, b = route[i], route[j]
+        after_a, after_b = route[i + 1], route[j + 1] if j + 1 < len(route) else 0
+        before_a, before_b = route[i - 1] if i else 0, route[j - 1]
+        if j > i + 1 and dist[a][b] + dist[after_a][after_b] < dist[a][after_a] + dist[b][after_b]:
+            new = route[: i + 1] + route[j:i:-1] + route[j + 1 :]
+        elif j > i + 1 and dist[before_a][before_b] + dist[a][b] < (
+            dist[before_a][a] + dist[before_b][b]
+        ):
+            new = route[:i] + route[j - 1 : i - 1 if i else None : -1] + route[j:]
+        else:
+            return ()
+        if not self.fits(day, new):
+            return ()
+        self.routes[day][r] = new
+        self.reindex(day, r)
+        return (r,)
+
+    def _to_empty(self, day: int, u: int) -> tuple[int, ...]:
+        """Move ``u`` alone onto an unused vehicle if that is shorter."""
+        ru = self.route_of[day][u]
+        routes = self.routes[day]
+        if len(routes[ru]) < 2:
+            return ()
+        empty = next((r for r, route in enumerate(routes) if not route), -1)
+        if empty < 0:
+            return ()
+        dist = self.dist
+        delta = dist[0][u] + dist[u][0] - self.removal_gain(day, u)
+        delta += self.over(day, self.demand[u])
+        if delta >= 0:
+            return ()
+        self.remove(day, u)
+        self.insert(day, u, empty, 0)
+        return ru, empty
 
 
 # ----- construction and search -------------------------------------------------------------
 
 
-def _construct(data: _Data) -> _Plan:
-    """Insert customers (most visits, then farthest first) on their cheapest combination."""
-    instance = data.instance
-    plan = _empty_plan(instance)
-    tables = _Tables(data, plan)
+def _construct(engine: _Engine) -> None:
+    """Place customers (most visits, then farthest first) on their cheapest combination."""
+    dist = engine.dist
     order = sorted(
-        range(instance.size),
-        key=lambda i: (-len(instance.combos[i][0]), -int(data.cost[0, i + 1]), i),
+        range(1, len(engine.combo)),
+        key=lambda u: (-len(engine.combos[u][0]), -dist[0][u], u),
     )
-    for customer in order:
-        costs = [
-            sum(int(tables[day].cost[customer]) for day in option)
-            for option in instance.combos[customer]
-        ]
-        plan.combo[customer] = int(np.argmin(costs))
-        _insert(tables, customer, set(instance.combos[customer][plan.combo[customer]]))
-    return plan
+    for u in order:
+        engine.place(u, _cheapest_option(engine, u, None))
 
 
-def _assigned(context: _Context) -> _Plan:
-    """Combinations from ``territory.assign.assign_patterns``, each day routed from scratch."""
-    data, instance = context.data, context.data.instance
-    per_day = instance.vehicles * float(np.mean(instance.capacities))
-    capacity = math.ceil(per_day / max(1.0, float(data.demands.mean())))
-    assignment = assign_patterns(
-        [list(options) for options in instance.combos],
-        data.cost[1:, 1:],
-        days=instance.days,
-        capacity=capacity,
-    )
-    plan = _empty_plan(instance)
-    plan.combo = [
-        options.index(pattern)
-        for options, pattern in zip(instance.combos, assignment.patterns, strict=True)
-    ]
-    seconds = context.settings.horizon_share * context.settings.time_limit_s / instance.days
-    for day, members in enumerate(assignment.days):
-        problem = _sub_problem(data, members, day=day, vehicles=instance.vehicles)
-        solution = solve_fleet(problem, _fleet_settings(seconds))
-        plan.routes[day] = [[members[k] for k in route] for route in solution.routes]
-        for k in solution.dropped:
-            _force_insert(data, plan, members[k], day)
-    return plan
+def _cheapest_option(engine: _Engine, u: int, noise: npt.NDArray[np.float64] | None) -> int:
+    """Return ``u``'s combination of least insertion cost (times ``noise``, if given)."""
+    options = engine.combos[u]
+    if len(options) == 1:
+        return 0
+    days = set(itertools.chain.from_iterable(options))
+    insertion = {day: engine.best_insertion(day, u)[0] for day in days}
+    costs = np.array([sum(insertion[day] for day in option) for option in options])
+    if noise is not None:
+        costs *= noise[: len(options)]
+    return int(np.argmin(costs))
 
 
-def _descend(
-    context: _Context, plan: _Plan, penalty: int, *, first: set[int] | None = None
-) -> tuple[_Plan, int]:
-    """Alternate switches (priced on the current routes) and re-routing of changed days.
+def _local_search(
+    engine: _Engine, nodes: Sequence[int], days: set[int], rng: np.random.Generator
+) -> set[int]:
+    """Improve ``days`` around ``nodes``, then switch their combinations; return days changed.
 
-    ``first`` are days to re-route before the first round. A round that does not end
-    shorter and feasible (its cheap overloads cost more to repair than priced) is undone
-    and the overload penalty doubled; the descent stops after three such rounds. Returns
-    the plan and the penalty reached.
+    A switch changes two or more days at once, which no route move can, so after each
+    switch the days it touched are improved again around the switched customer.
     """
-    data = context.data
-    if first:
-        _route_days(context, plan, first)
-    failures = 0
-    while context.left() > 0 and failures < 3:
-        before, cost = plan.copy(), plan.cost(data)
-        changed = _Switcher(data, plan, penalty).descend(context.deadline)
-        if not changed:
+    touched = set(days)
+    around = sorted({*nodes, *(v for u in nodes for v in engine.near[u][:AROUND])})
+    for day in sorted(days):
+        engine.improve_day(day, around, rng)
+    for _ in range(3):
+        switched = False
+        for u in nodes:
+            changed = engine.try_combo(u)
+            for day in sorted(changed):
+                engine.improve_day(day, [u, *engine.near[u]], rng)
+            touched |= changed
+            switched |= bool(changed)
+        if not switched:
             break
-        _route_days(context, plan, changed)
-        if plan.cost(data) >= cost or not _plan_fits(data, plan):
-            plan, penalty, failures = before, 2 * penalty, failures + 1
-    return plan, penalty
+    return touched
 
 
-def _ruin_recreate(context: _Context, plan: _Plan, rng: np.random.Generator) -> set[int]:
-    """Reassign a seed customer and its nearest neighbours; return the days changed.
+def _ruin_recreate(
+    engine: _Engine, settings: PvrpSettings, rng: np.random.Generator
+) -> tuple[list[int], set[int]]:
+    """Take a customer and some of its nearest neighbours off every day, then reinsert them.
 
-    The seed must take another combination; the others take their cheapest one (with a
-    little noise, so that repeated perturbations differ).
+    Each one takes its cheapest combination, priced with a little noise so that repeated
+    perturbations differ, in a random, largest-demand-first or farthest-first order.
+    Returns the customers moved and the days changed.
     """
-    data = context.data
-    combos = data.instance.combos
-    movable = [i for i, options in enumerate(combos) if len(options) > 1]
-    if not movable:
-        return set()
-    seed = int(rng.choice(movable))
-    near = [int(j) for j in data.neighbours[seed] if len(combos[j]) > 1 and j != seed]
-    group = [seed, *near[: int(rng.integers(1, context.settings.ruin))]]
-    tables = _Tables(data, plan)
-    changed: set[int] = set()
-    for customer in group:
-        days = set(combos[customer][plan.combo[customer]])
-        _remove(tables, customer, days)
-        changed |= days
-    for customer in rng.permutation(group):
-        costs = np.array(
-            [sum(int(tables[d].cost[customer]) for d in option) for option in combos[customer]],
-            dtype=np.float64,
-        )
-        if customer == seed:
-            costs[plan.combo[customer]] = np.inf
-        plan.combo[customer] = int(np.argmin(costs * rng.uniform(1.0, 1.2, len(costs))))
-        days = set(combos[customer][plan.combo[customer]])
-        _insert(tables, int(customer), days)
-        changed |= days
-    return changed
+    n = len(engine.combo) - 1
+    seed = int(rng.integers(1, n + 1))
+    size = min(n, int(rng.integers(settings.ruin_min, settings.ruin_max + 1)))
+    pool = engine.order[seed][: 2 * size]
+    group = [seed, *(int(u) for u in rng.choice(pool, size - 1, replace=False))]
+    days: set[int] = set()
+    for u in group:
+        visited = engine.combos[u][engine.combo[u]]
+        for day in visited:
+            engine.remove(day, u)
+        days |= set(visited)
+    kind = rng.random()
+    if kind < 0.5:
+        order = [group[k] for k in rng.permutation(len(group))]
+    elif kind < 0.75:
+        order = sorted(group, key=lambda u: -engine.demand[u] * len(engine.combos[u][0]))
+    else:
+        order = sorted(group, key=lambda u: -engine.dist[0][u])
+    width = max(len(options) for options in engine.combos[1:])
+    for u in order:
+        option = _cheapest_option(engine, u, rng.uniform(1.0, 1.0 + settings.noise, width))
+        engine.place(u, option)
+        days |= set(engine.combos[u][option])
+    return group, days
 
 
-def _search(context: _Context, plan: _Plan, rng: np.random.Generator) -> tuple[_Plan, int, int]:
-    """Descend, then perturb the best plan and descend again; keep what is shorter.
+def _search(
+    context: _Context, engine: _Engine, rng: np.random.Generator
+) -> tuple[_Snapshot, int, int]:
+    """Simulated annealing over ruin-and-recreate plus local search; return the best plan.
 
-    A perturbed plan's routes are real routes (insertions plus 2-opt), so it is accepted on
-    its own cost without OR-Tools; the days it changed are re-routed with OR-Tools when the
-    search stalls for ``stall`` perturbations. A plan whose cheap overloads leave a route
-    over capacity is repaired by re-routing before it is judged.
+    The temperature falls geometrically from ``temperature`` to ``temperature / 100`` mean
+    arc lengths over ``iterations`` perturbations (or over the time budget, when it runs out
+    first). Only plans without overload can become the best; the overload penalty is tuned
+    every 100 perturbations so that between a fifth and a half of the plans tried are
+    without overload (as in Vidal's HGS): tight instances such as p13 need it high, loose ones
+    search better with it low.
     """
-    data, settings = context.data, context.settings
-    best, penalty = _descend(context, plan, context.penalty)
-    best_cost, stale, stalled = best.cost(data), set[int](), 0
+    settings = context.settings
+    day_costs = [engine.day_cost(day) for day in range(engine.days)]
+    current = sum(day_costs)
+    best, best_cost = engine.snapshot(), current if engine.feasible() else math.inf
+    visits = sum(len(route) for day in engine.routes for route in day)
+    start = settings.temperature * current / max(1, visits)
+    budget = context.left() - settings.final_share * settings.time_limit_s
+    began = _clock()
     tries = accepted = 0
-    while context.left() > settings.final_share * settings.time_limit_s:
-        trial = best.copy()
-        changed = _ruin_recreate(context, trial, rng)
-        changed |= _Switcher(data, trial, penalty).descend(context.deadline)
+    window = [0, 0]  # plans tried, and those without overload, since the last tuning
+    while tries < settings.iterations:
+        elapsed = _clock() - began
+        if elapsed >= budget:
+            break
+        heat = start * 0.01 ** max(tries / settings.iterations, elapsed / budget)
+        saved = engine.snapshot()
+        group, days = _ruin_recreate(engine, settings, rng)
+        days = _local_search(engine, group, days, rng)
+        new_costs = {day: engine.day_cost(day) for day in days}
+        cost = current + sum(new_costs[day] - day_costs[day] for day in days)
         tries += 1
-        stalled += 1
-        repaired = trial.cost(data) < best_cost and not _plan_fits(data, trial)
-        if repaired:
-            _route_days(context, trial, {d for d in changed if not _day_fits(data, trial, d)})
-        if trial.cost(data) < best_cost and _plan_fits(data, trial):
-            best, best_cost, stalled = trial, trial.cost(data), 0
-            stale |= changed
+        fits = engine.feasible()
+        window[0] += 1
+        window[1] += fits
+        if cost < current - heat * math.log(1.0 - rng.random()):
+            current = cost
+            for day, value in new_costs.items():
+                day_costs[day] = value
             accepted += 1
-        elif repaired:  # overloads priced too cheaply: price them higher
-            penalty *= 2
-        if stalled >= settings.stall and stale:
-            best, penalty = _descend(context, best, penalty, first=stale)
-            best_cost, stale, stalled = best.cost(data), set(), 0
+            if fits and cost < best_cost - 1e-9:
+                best, best_cost = engine.snapshot(), cost
+        else:
+            engine.restore(saved, days)
+        if tries % 100 == 0:
+            _tune_penalty(engine, window[1] / max(1, window[0]))
+            day_costs = [engine.day_cost(day) for day in range(engine.days)]
+            current, window = sum(day_costs), [0, 0]
     return best, tries, accepted
 
 
-def _polish(context: _Context, plan: _Plan) -> None:
-    """Re-route ``plan`` with the time left: all days in one model when small enough.
+def _tune_penalty(engine: _Engine, feasible_share: float) -> None:
+    """Raise the overload penalty when few plans tried fit, lower it when most do."""
+    if feasible_share < 0.2:
+        engine.penalty *= 1.3
+    elif feasible_share > 0.5:
+        engine.penalty = max(engine.penalty * 0.7, engine.minimum_penalty)
 
-    One model lets one-day customers change day with all of OR-Tools' moves; above
-    ``horizon_visits`` visits it converges too slowly, and each day is re-routed alone,
-    longest days first.
+
+def _feasible_start(engine: _Engine, rng: np.random.Generator) -> None:
+    """Local search on every day, doubling the overload penalty until no route is over."""
+    everyone = list(range(1, len(engine.combo)))
+    for _ in range(12):
+        _local_search(engine, everyone, set(range(engine.days)), rng)
+        if engine.feasible():
+            return
+        engine.penalty *= 2
+
+
+def _polish(context: _Context, plan: _Plan) -> None:
+    """Re-route each day of ``plan`` with OR-Tools, longest days first.
+
+    At most ``final_share`` of the time limit is spent here, shared by visits. The
+    combination switches already move one-day customers between days, so each day is
+    re-routed alone.
     """
-    visits = sum(len(route) for day in plan.routes for route in day)
-    if visits <= context.settings.horizon_visits and _route_horizon(context, plan, context.left()):
-        return
+    settings = context.settings
+    budget = min(context.left(), settings.final_share * settings.time_limit_s)
+    deadline = _clock() + budget
     per_day = [sum(len(route) for route in day) for day in plan.routes]
     order = sorted(range(len(per_day)), key=lambda d: -per_day[d])
     for k, day in enumerate(order):
+        left = deadline - _clock()
+        if left <= 0:
+            return
         share = per_day[day] / max(1, sum(per_day[d] for d in order[k:]))
-        _route_day(context, plan, day, seconds=max(0.1, context.left() * share))
+        _route_day(context, plan, day, seconds=max(0.05, left * share))
 
 
 def solve_pvrp(instance: PvrpInstance, settings: PvrpSettings | None = None) -> PvrpResult:
     """Return the best plan found for ``instance`` within ``settings.time_limit_s``.
 
-    1. construct: combinations and routes by cheapest insertion (or ``assign_patterns``);
-    2. route all days in one OR-Tools model (one-day customers may change day);
-    3. descend: switch combinations where the insertion estimate saves distance, re-route
-       the days touched, repeat;
-    4. perturb: reassign a customer and its neighbours, descend, keep if shorter.
+    1. construct: each customer on its cheapest combination, cheapest insertion;
+    2. local search on every day and combination switches for every customer;
+    3. anneal: ruin and recreate a cluster of customers, local search, accept or undo;
+    4. re-route the best plan with OR-Tools in the time kept for it.
     """
     settings = settings or PvrpSettings()
-    started = time.perf_counter()
+    started, cpu_started = _clock(), time.process_time()
     context = _Context(_scaled(instance), settings, started + settings.time_limit_s)
     rng = np.random.default_rng(settings.seed)
     stages: list[tuple[str, float]] = []
@@ -1064,15 +1177,15 @@ def solve_pvrp(instance: PvrpInstance, settings: PvrpSettings | None = None) -> 
         stages.append((name, solution_cost(instance, plan.solution())))
         logger.info("%s %s: %.2f at %.1fs", instance.name, name, stages[-1][1], _since(started))
 
-    plan = _assigned(context) if settings.construction == "assign" else _construct(context.data)
-    record("construction", plan)
-    _route_days(context, plan, set(range(instance.days)))
-    record("each day routed", plan)
-    if settings.horizon_share:
-        _route_horizon(context, plan, settings.horizon_share * settings.time_limit_s)
-        record("all days routed at once", plan)
-    plan, tries, accepted = _search(context, plan, rng)
-    record("switches and perturbations", plan)
+    engine = _Engine(context.data, context.penalty, settings.neighbours)
+    _construct(engine)
+    record("construction", engine.plan())
+    _feasible_start(engine, rng)
+    record("local search", engine.plan())
+    best, tries, accepted = _search(context, engine, rng)
+    engine.restore(best, range(instance.days))
+    plan = engine.plan()
+    record("annealing", plan)
     _polish(context, plan)
     record("final re-routing", plan)
     solution = plan.solution()
@@ -1080,6 +1193,7 @@ def solve_pvrp(instance: PvrpInstance, settings: PvrpSettings | None = None) -> 
         solution=solution,
         cost=solution_cost(instance, solution),
         wall_s=_since(started),
+        cpu_s=time.process_time() - cpu_started,
         stages=tuple(stages),
         perturbations=tries,
         accepted=accepted,
