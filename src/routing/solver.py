@@ -100,17 +100,21 @@ class SolverSettings:
         if self.time_limit_s <= 0 or self.max_solutions < 1 or self.workers < 1:
             msg = "Expected a positive time limit, max_solutions >= 1 and workers >= 1."
             raise ValueError(msg)
-        unknown = [
-            name
-            for name in (self.first_solution, *self.tour_strategies)
-            if name not in _STRATEGIES
-        ]
-        if unknown or not self.tour_strategies:
-            msg = f"Unknown or missing first-solution strategies {unknown}."
+        if not self.tour_strategies:
+            msg = "Expected at least one tour strategy."
             raise ValueError(msg)
-        if self.metaheuristic not in _METAHEURISTICS:
-            msg = f"Unknown metaheuristic {self.metaheuristic!r}."
-            raise ValueError(msg)
+        _check_search_names((self.first_solution, *self.tour_strategies), self.metaheuristic)
+
+
+def _check_search_names(strategies: Sequence[str], metaheuristic: str) -> None:
+    """Refuse OR-Tools strategy and metaheuristic names it does not know."""
+    unknown = [name for name in strategies if name not in _STRATEGIES]
+    if unknown:
+        msg = f"Unknown first-solution strategies {unknown}."
+        raise ValueError(msg)
+    if metaheuristic not in _METAHEURISTICS:
+        msg = f"Unknown metaheuristic {metaheuristic!r}."
+        raise ValueError(msg)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -401,15 +405,28 @@ def _add_visit_cap(routing: pywrapcp.RoutingModel, problem: DayProblem) -> None:
 
 
 def _search_parameters(settings: SolverSettings) -> pywrapcp.RoutingSearchParameters:
+    return _parameters(
+        settings.first_solution,
+        settings.metaheuristic,
+        solution_limit=settings.max_solutions,
+        time_limit_s=settings.time_limit_s,
+    )
+
+
+def _parameters(
+    first_solution: str, metaheuristic: str, *, solution_limit: int, time_limit_s: float
+) -> pywrapcp.RoutingSearchParameters:
+    """Return OR-Tools search parameters; ``solution_limit`` 0 leaves only the clock."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, settings.first_solution
+        routing_enums_pb2.FirstSolutionStrategy, first_solution
     )
     params.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic
+        routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic
     )
-    params.solution_limit = settings.max_solutions
-    params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
+    if solution_limit:
+        params.solution_limit = solution_limit
+    params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
     return params
 
 
@@ -498,13 +515,10 @@ class VrptwSettings:
         if self.time_limit_s <= 0 or self.workers < 1 or self.solution_limit < 0:
             msg = "Expected a positive time limit, workers >= 1 and solution_limit >= 0."
             raise ValueError(msg)
-        unknown = [name for name in self.strategies if name not in _STRATEGIES]
-        if unknown or not self.strategies:
-            msg = f"Unknown or missing first-solution strategies {unknown}."
+        if not self.strategies:
+            msg = "Expected at least one first-solution strategy."
             raise ValueError(msg)
-        if self.metaheuristic not in _METAHEURISTICS:
-            msg = f"Unknown metaheuristic {self.metaheuristic!r}."
-            raise ValueError(msg)
+        _check_search_names(self.strategies, self.metaheuristic)
 
 
 def solve_vrptw(problem: VrptwProblem, settings: VrptwSettings | None = None) -> VrptwSolution:
@@ -559,10 +573,7 @@ def _add_vrptw_constraints(
 ) -> None:
     cost_index = routing.RegisterTransitMatrix(problem.distances.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
-    load_index = routing.RegisterUnaryTransitVector([0, *problem.demands])
-    routing.AddDimensionWithVehicleCapacity(
-        load_index, 0, [problem.capacity] * problem.vehicles, True, "load"
-    )
+    _add_load(routing, problem.demands, problem.capacity, problem.vehicles)
     _add_vrptw_time(routing, manager, problem)
     # Above the cost of any set of routes, so serving one more customer always pays.
     penalty = int(problem.distances.max()) * (problem.size + problem.vehicles) + 1
@@ -588,18 +599,20 @@ def _add_vrptw_time(
         dimension.CumulVar(routing.End(vehicle)).SetRange(opens, closes)
 
 
+def _add_load(
+    routing: pywrapcp.RoutingModel, demands: Sequence[int], capacity: int, vehicles: int
+) -> None:
+    load_index = routing.RegisterUnaryTransitVector([0, *demands])
+    routing.AddDimensionWithVehicleCapacity(load_index, 0, [capacity] * vehicles, True, "load")
+
+
 def _vrptw_parameters(settings: VrptwSettings) -> pywrapcp.RoutingSearchParameters:
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, settings.strategies[0]
+    return _parameters(
+        settings.strategies[0],
+        settings.metaheuristic,
+        solution_limit=settings.solution_limit,
+        time_limit_s=settings.time_limit_s,
     )
-    params.local_search_metaheuristic = getattr(
-        routing_enums_pb2.LocalSearchMetaheuristic, settings.metaheuristic
-    )
-    if settings.solution_limit:
-        params.solution_limit = settings.solution_limit
-    params.time_limit.FromMilliseconds(max(1, round(settings.time_limit_s * 1000)))
-    return params
 
 
 def _read_vrptw_routes(
@@ -667,10 +680,7 @@ def _add_fleet_constraints(
 ) -> None:
     cost_index = routing.RegisterTransitMatrix(problem.distances.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost_index)
-    load_index = routing.RegisterUnaryTransitVector([0, *problem.demands])
-    routing.AddDimensionWithVehicleCapacity(
-        load_index, 0, [problem.capacity] * problem.vehicles, True, "load"
-    )
+    _add_load(routing, problem.demands, problem.capacity, problem.vehicles)
     if problem.max_duration:
         service = np.array([0, *problem.service], dtype=np.int64)
         transit = problem.durations + service[:, None]
