@@ -5,11 +5,13 @@ Usage::
     python benchmarks/bench_pvrp.py [--shared-data PATH] [--instances p01,p02|all]
         [--time-limit 120] [--seed 0] [--out benchmarks/results/pvrp.md]
 
-Each instance is solved by ``pvrp.solve_pvrp`` (annealing over ruin-and-recreate of
-customers' combinations with a local search on the days touched, then an OR-Tools
-``routing.solver.solve_fleet`` polish) within the time limit; the plan is checked by the
-independent checker in ``pvrp.py`` (allowed combinations, vehicles per day, capacity,
-route duration) and its real Euclidean length compared with
+Each instance is read and solved by ``territory.cordeau.solve_pvrp``: the month planner's
+optimiser (``territory.periodic_search.solve_periodic``: annealing over ruin-and-recreate
+of customers' combinations with a local search on the days touched, then an OR-Tools
+``routing.solver.solve_fleet`` re-routing) with the instance's m vehicles a day, within
+the time limit; the plan is checked by the independent checker in ``territory.cordeau``
+(allowed combinations, vehicles per day, capacity, route duration) and its real Euclidean
+length compared with
 the ``bks`` column of ``pvrp/pvrp_bks.csv``. Results are written after every instance, so
 a run stopped early keeps what it measured.
 """
@@ -25,7 +27,8 @@ import time
 from pathlib import Path
 
 from common import RESULTS, machine, markdown_table, shared_data
-from pvrp import PvrpSettings, check_solution, gap_percent, read_pvrp, solve_pvrp
+from territory.cordeau import SCALE, check_solution, gap_percent, read_pvrp, solve_pvrp
+from territory.periodic import PeriodicSettings
 
 ALL = [f"p{k:02d}" for k in range(1, 33)]
 
@@ -35,7 +38,7 @@ def best_known(folder: Path) -> dict[str, float]:
         return {row["instance"]: float(row["bks"]) for row in csv.DictReader(file)}
 
 
-def run_instance(folder: Path, name: str, bks: float, settings: PvrpSettings) -> dict[str, object]:
+def run_instance(folder: Path, name: str, bks: float, settings: PeriodicSettings) -> dict[str, object]:
     instance = read_pvrp(folder / name)
     started = time.perf_counter()
     result = solve_pvrp(instance, settings)
@@ -50,11 +53,11 @@ def run_instance(folder: Path, name: str, bks: float, settings: PvrpSettings) ->
         "bks": bks,
         "gap_pct": round(gap_percent(result.cost, bks), 2) + 0.0,  # no "-0.0"
         "wall_s": round(wall, 1),
-        "cpu_s": round(result.cpu_s, 1),
+        "cpu_s": round(result.search.cpu_s, 1),
         "feasible": "yes" if not problems else f"NO ({len(problems)}: {problems[0]})",
-        "first_routed": round(result.stages[1][1], 2),
-        "perturbations": result.perturbations,
-        "accepted": result.accepted,
+        "first_routed": round(result.search.stages[1][1] / SCALE, 2),
+        "perturbations": result.search.perturbations,
+        "accepted": result.search.accepted,
     }
 
 
@@ -73,7 +76,7 @@ def summary(rows: list[dict[str, object]]) -> list[str]:
     ]
 
 
-def write(out: Path, rows: list[dict[str, object]], settings: PvrpSettings) -> None:
+def write(out: Path, rows: list[dict[str, object]], settings: PeriodicSettings) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.with_suffix(".csv").open("w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]))
@@ -123,7 +126,7 @@ def main() -> int:
         print(f"unknown instances {unknown}; expected names like p01 … p32")
         return 2
     bks = best_known(folder)
-    settings = PvrpSettings(time_limit_s=args.time_limit, seed=args.seed)
+    settings = PeriodicSettings(time_limit_s=args.time_limit, seed=args.seed)
     rows: list[dict[str, object]] = []
     for name in names:
         rows.append(run_instance(folder, name, bks[name], settings))
