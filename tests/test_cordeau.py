@@ -131,13 +131,14 @@ def test_perturbations_keep_the_engine_consistent(p14: pvrp.PvrpInstance):
     settings = PeriodicSettings(time_limit_s=5.0)
     engine = PeriodicEngine(periodic_problem(p14), 1.0, settings.neighbours)
     rng = np.random.default_rng(1)
-    periodic_search._construct(engine)
+    periodic_search._construct(engine, None)
     periodic_search._feasible_start(engine, rng)
     for _ in range(30):
         group, days = periodic_search._ruin_recreate(engine, settings, rng)
         periodic_search._local_search(engine, group, days, rng)
         assert consistent(engine)
-    assert pvrp.check_solution(p14, pvrp.cordeau_solution(engine.plan().solution())) == [] or not engine.feasible()
+    found = pvrp.cordeau_solution(engine.plan().solution())
+    assert pvrp.check_solution(p14, found) == [] or not engine.feasible()
 
 
 @pytest.mark.shared_data

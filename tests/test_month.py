@@ -26,6 +26,7 @@ from routing.retailers import Area, Retailer, TimeWindow
 from routing.rules import Rules
 from routing.solver import SolverSettings
 from routing.timeofday import parse_clock as t
+from territory.assign import MONTH_ASSIGNMENT
 from territory.calendar import WorkCalendar, working_calendar
 from territory.check import check_month_plan
 from territory.month import (
@@ -45,11 +46,13 @@ JANUARY = working_calendar(2027, 1)
 #: shops and finish far sooner, so the plans stay deterministic.
 FAST = MonthSettings(
     day=SolverSettings(max_solutions=30, warm_start_steps=50, workers=1, time_limit_s=0.5),
+    assignment=dataclasses.replace(MONTH_ASSIGNMENT, iterations=300, stall=100),
     workers=1,
 )
 #: For months only checked for validity: one search run, a very short cap.
 QUICK = MonthSettings(
     day=SolverSettings(max_solutions=10, workers=1, warm_start_steps=0, time_limit_s=0.2),
+    assignment=dataclasses.replace(MONTH_ASSIGNMENT, iterations=100, stall=30),
     workers=1,
 )
 MIN_GAP = 3  # the default rules' min_gap_working_days

@@ -28,6 +28,7 @@ from routing.retailers import Retailer, TimeWindow
 from routing.rules import Rules
 from routing.solver import SolverSettings
 from routing.timeofday import parse_clock as t
+from territory.assign import MONTH_ASSIGNMENT
 from territory.calendar import WorkCalendar, working_calendar
 from territory.check import check_month_plan
 from territory.month import MonthRequest, MonthResult, MonthSettings, plan_month
@@ -37,9 +38,11 @@ CENTRE = (121.4700, 31.2300)
 SEEDS = range(50)
 #: Seeds that meet a known bug, each with the bug (strict: fixing it must lift the mark).
 KNOWN_BUGS: dict[int, str] = {}
-#: A very small day search; a short warm start still runs the solver's two-search portfolio.
+#: A very small day search (a short warm start still runs the solver's two-search
+#: portfolio) and a short assignment search: what is planned must not depend on effort.
 SETTINGS = MonthSettings(
     day=SolverSettings(max_solutions=10, warm_start_steps=20, workers=1, time_limit_s=0.5),
+    assignment=dataclasses.replace(MONTH_ASSIGNMENT, iterations=100, stall=30),
     workers=1,
 )
 #: Months to draw working days from: plain ones and two with long holidays.

@@ -45,8 +45,6 @@ TOLERANCE = 1e-6
 SCALE = 100
 
 
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PvrpInstance:
     """A parsed Cordeau PVRP instance; customer ``i`` (1..n) is row ``i`` of ``coords``.

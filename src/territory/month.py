@@ -1,9 +1,10 @@
 """Plan next month: which retailers on which working day, each day routed and timed.
 
 Pipeline: visit demand → snap and travel times → lines (lines mode) → visit patterns
-(spread, spacing, days 6-10 / 1-5 obligations) → pattern assignment (compact days within
-capacity) → top-ups to the daily quota → every day routed by ``routing.plan_day`` (in
-parallel) → visits a full day dropped moved to another day → one month :class:`Plan`.
+(spread, spacing, days 6-10 / 1-5 obligations) → pattern assignment (the periodic search:
+least travel, every day within capacity) → top-ups to the daily quota → every day routed
+by ``routing.plan_day`` (in parallel) → visits a full day dropped moved to another day →
+one month :class:`Plan`.
 Every required visit ends up on a day or in ``unplanned`` with the reason.
 """
 
@@ -27,7 +28,7 @@ from routing.retailers import Retailer
 from routing.rules import Rules
 from routing.snapping import snap_points
 from routing.solver import SolverSettings
-from territory.assign import Assignment, assign_patterns
+from territory.assign import MONTH_ASSIGNMENT, Assignment, assign_patterns
 from territory.calendar import Phase, WorkCalendar
 from territory.demand import VisitDemand, visit_demand
 from territory.lines import LinePlan, build_lines
@@ -42,6 +43,7 @@ from territory.patterns import (
     spaced,
     visits_that_fit,
 )
+from territory.periodic import PeriodicSettings
 from territory.routing_pool import route_days
 
 logger = logging.getLogger(__name__)
@@ -91,12 +93,24 @@ MONTH_DAY_SEARCH = SolverSettings(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonthSettings:
-    """Search effort of the month: the day solver's settings, processes, capacity."""
+    """Search effort of the month: the day solver's settings, processes, capacity.
+
+    Parameters
+    ----------
+    day
+        The daily engine's search for each day.
+    assignment
+        The periodic search that picks every retailer's visit days.
+    workers
+        Processes routing the days.
+    capacity
+        Visits a field day holds (default: estimated from the travel times).
+    """
 
     day: SolverSettings = MONTH_DAY_SEARCH
+    assignment: PeriodicSettings = MONTH_ASSIGNMENT
     workers: int = 2
     capacity: int | None = None
-    max_passes: int = 12
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,14 +186,11 @@ def plan_month(
         settings=settings,
         cache_dir=cache_dir,
     )
-    lines = _lines(month)
-    assignment = assign_patterns(
-        _options(month, lines),
-        spread,
-        days=month.space.size,
-        capacity=month.capacity,
-        max_passes=settings.max_passes,
-    )
+    lines = _lines(month) if request.planning == "lines" else None
+    options = _options(month, lines)
+    capacity = _required_per_day(month, options)
+    start = _line_start(month, capacity) if lines is None else None
+    assignment = _assign(month, options, capacity, start)
     required = [set(day) for day in assignment.days]
     members = _top_up(month, required)
     results = _route(month, members, required, days=range(month.space.size))
@@ -205,6 +216,18 @@ def estimated_capacity(spread: npt.NDArray[np.int64], rules: Rules) -> int:
     nearest = np.sort(masked, axis=1)[:, : min(NEIGHBOURS, len(spread) - 1)]
     leg = 1.2 * float(np.median(nearest.mean(axis=1)))
     return max(1, int(field_s // (rules.service_s + leg)))
+
+
+def _required_per_day(month: _Month, options: Sequence[Sequence[Pattern]]) -> int:
+    """Return the required visits a day may get: an even share, at least the quota.
+
+    Every day is topped up to the quota anyway, so required visits packed beyond it on one
+    day would only push top-ups onto another; no day gets more than it holds.
+    """
+    required = sum(len(choices[0]) for choices in options)
+    even = -(-required // max(1, month.space.size))
+    quota = month.rules.quota(day_area(month.territory.retailers))
+    return min(month.capacity, max(even, quota))
 
 
 def _territory(
@@ -288,9 +311,7 @@ def _space(calendar: WorkCalendar, month_rules: MonthRules) -> PatternSpace:
     )
 
 
-def _lines(month: _Month) -> LinePlan | None:
-    if month.request.planning != "lines":
-        return None
+def _lines(month: _Month) -> LinePlan:
     territory, rules = month.territory, month.rules
     workload = [
         (r.service_s or rules.service_s) * d.visits // 4
@@ -302,6 +323,31 @@ def _lines(month: _Month) -> LinePlan | None:
         count=WEEKLY_LINES,
         workload_s=workload,
         previous=month.request.previous_lines,
+    )
+
+
+def _line_start(month: _Month, capacity: int) -> tuple[Pattern, ...]:
+    """Return each retailer's patterns in the lines plan: where the free search begins.
+
+    Lines are compact by construction; the free search begins from their days and moves
+    visits between days from there (measured: shorter than starting from scratch).
+    """
+    return _assign(month, _options(month, _lines(month)), capacity).patterns
+
+
+def _assign(
+    month: _Month,
+    options: Sequence[Sequence[Pattern]],
+    capacity: int,
+    start: Sequence[Pattern] | None = None,
+) -> Assignment:
+    return assign_patterns(
+        options,
+        month.territory.durations_s,
+        days=month.space.size,
+        capacity=capacity,
+        settings=month.settings.assignment,
+        start=start,
     )
 
 
@@ -653,6 +699,6 @@ def _extra(
         },
         "travel_matrix": sorted(methods)[0] if methods else "",
         "notes": _notes(month),
-        "assignment_cost_s": assignment.cost,
+        "assignment_travel_s": assignment.travel_s,
         "capacity": month.capacity,
     }

@@ -116,6 +116,9 @@ class PeriodicSettings:
     iterations
         Ruin-and-recreate perturbations; with the seed they fix the result, unless the time
         cap ends the search first.
+    stall
+        End the search after this many perturbations in a row found no better plan
+        (``None``: run all ``iterations``). Counted, not timed, so still deterministic.
     neighbours
         Nearest customers a move or an insertion looks at (granular search).
     ruin_min, ruin_max
@@ -137,6 +140,7 @@ class PeriodicSettings:
     time_limit_s: float = 60.0
     seed: int = 0
     iterations: int = 1_000_000
+    stall: int | None = None
     neighbours: int = 30
     ruin_min: int = 5
     ruin_max: int = 25
@@ -149,6 +153,9 @@ class PeriodicSettings:
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0 or not 0 <= self.final_share < 1 or self.iterations < 0:
             msg = "Expected time_limit_s > 0, final_share in [0, 1) and iterations >= 0."
+            raise ValueError(msg)
+        if self.stall is not None and self.stall < 1:
+            msg = "Expected stall >= 1 (or None)."
             raise ValueError(msg)
         if not 1 <= self.ruin_min <= self.ruin_max or self.neighbours < 1:
             msg = "Expected 1 <= ruin_min <= ruin_max and neighbours >= 1."
@@ -212,4 +219,3 @@ def route_cost(distances: npt.NDArray[np.int64], routes: Routes) -> int:
 def solution_cost(problem: PeriodicProblem, solution: PeriodicSolution) -> int:
     """Return the total route cost of ``solution``."""
     return sum(route_cost(problem.distances, day) for day in solution.routes)
-

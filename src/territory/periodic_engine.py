@@ -110,11 +110,26 @@ class PeriodicEngine:
 
     def feasible(self) -> bool:
         """Whether every route is within the capacity and the duration limit."""
-        return all(
-            all(load <= self.capacity[day] for load in self.loads[day])
-            and self.fits(day, *self.routes[day])
-            for day in range(self.days)
-        )
+        return self.excess() == 0
+
+    def excess(self) -> int:
+        """Return the load beyond capacity plus the routes beyond the duration limit, summed."""
+        total = 0
+        for day in range(self.days):
+            total += sum(max(0, load - self.capacity[day]) for load in self.loads[day])
+            if self.limit[day]:
+                total += sum(not self.fits(day, route) for route in self.routes[day])
+        return total
+
+    def length(self) -> int:
+        """Return the total route cost of the plan, without penalties."""
+        dist, total = self.dist, 0
+        for day in self.routes:
+            for route in day:
+                if route:
+                    nodes = [0, *route, 0]
+                    total += sum(dist[a][b] for a, b in itertools.pairwise(nodes))
+        return total
 
     def fits(self, day: int, *routes: list[int]) -> bool:
         """Whether ``routes`` are within the day's duration limit (always, without one)."""

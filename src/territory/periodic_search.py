@@ -41,15 +41,19 @@ _clock = time.perf_counter
 AROUND = 8
 
 
-def _construct(engine: PeriodicEngine) -> None:
-    """Place customers (most visits, then farthest first) on their cheapest combination."""
+def _construct(engine: PeriodicEngine, start: Sequence[int | None] | None) -> None:
+    """Place customers, most visits then farthest first, cheapest insertion on each day.
+
+    Each takes its ``start`` option or, where that says none, its cheapest one.
+    """
     dist = engine.dist
     order = sorted(
         range(1, len(engine.combo)),
         key=lambda u: (-len(engine.combos[u][0]), -dist[0][u], u),
     )
     for u in order:
-        engine.place(u, _cheapest_option(engine, u, None))
+        given = None if start is None else start[u - 1]
+        engine.place(u, _cheapest_option(engine, u, None) if given is None else given)
 
 
 def _cheapest_option(engine: PeriodicEngine, u: int, noise: npt.NDArray[np.float64] | None) -> int:
@@ -132,22 +136,25 @@ def _search(
 
     The temperature falls geometrically from ``temperature`` to ``temperature / 100`` mean
     arc lengths over ``iterations`` perturbations (or over the time budget, when it runs out
-    first). Only plans without overload can become the best; the overload penalty is tuned
-    every 100 perturbations so that between a fifth and a half of the plans tried are
-    without overload (as in Vidal's HGS): tight instances such as p13 need it high, loose ones
-    search better with it low.
+    first). The best plan is the one with the least excess (load over capacity, routes over
+    the duration limit), then the shortest: a plan without excess whenever one is found,
+    and when none exists (a month whose lines overfill some days) the most even one. The
+    overload penalty is tuned every 100 perturbations so that between a fifth and a half of
+    the plans tried are without overload (as in Vidal's HGS): tight instances such as p13
+    need it high, loose ones search better with it low.
     """
     settings = context.settings
     day_costs = [engine.day_cost(day) for day in range(engine.days)]
     current = sum(day_costs)
-    best, best_cost = engine.snapshot(), current if engine.feasible() else math.inf
+    best, best_key = engine.snapshot(), (engine.excess(), engine.length())
     visits = sum(len(route) for day in engine.routes for route in day)
     start = settings.temperature * current / max(1, visits)
     budget = context.left() - settings.final_share * settings.time_limit_s
     began = _clock()
     tries = accepted = 0
     window = [0, 0]  # plans tried, and those without overload, since the last tuning
-    while tries < settings.iterations:
+    since_best = 0
+    while tries < settings.iterations and since_best < (settings.stall or settings.iterations):
         elapsed = _clock() - began
         if elapsed >= budget:
             break
@@ -158,16 +165,18 @@ def _search(
         new_costs = {day: engine.day_cost(day) for day in days}
         cost = current + sum(new_costs[day] - day_costs[day] for day in days)
         tries += 1
-        fits = engine.feasible()
+        since_best += 1
+        excess = engine.excess()
         window[0] += 1
-        window[1] += fits
+        window[1] += excess == 0
         if cost < current - heat * math.log(1.0 - rng.random()):
             current = cost
             for day, value in new_costs.items():
                 day_costs[day] = value
             accepted += 1
-            if fits and cost < best_cost - 1e-9:
-                best, best_cost = engine.snapshot(), cost
+            key = (excess, engine.length()) if excess <= best_key[0] else best_key
+            if key < best_key:
+                best, best_key, since_best = engine.snapshot(), key, 0
         else:
             engine.restore(saved, days)
         if tries % 100 == 0:
@@ -175,6 +184,20 @@ def _search(
             day_costs = [engine.day_cost(day) for day in range(engine.days)]
             current, window = sum(day_costs), [0, 0]
     return best, tries, accepted
+
+
+def _checked_start(
+    problem: PeriodicProblem, start: Sequence[int | None] | None
+) -> Sequence[int | None] | None:
+    if start is None:
+        return None
+    if len(start) != problem.size or any(
+        k is not None and not 0 <= k < len(options)
+        for k, options in zip(start, problem.options, strict=False)
+    ):
+        msg = "Expected one start option (or None) per customer, each among its options."
+        raise ValueError(msg)
+    return start
 
 
 def _tune_penalty(engine: PeriodicEngine, feasible_share: float) -> None:
@@ -216,11 +239,17 @@ def _polish(context: _Context, plan: EnginePlan) -> None:
 
 
 def solve_periodic(
-    problem: PeriodicProblem, settings: PeriodicSettings | None = None
+    problem: PeriodicProblem,
+    settings: PeriodicSettings | None = None,
+    *,
+    start: Sequence[int | None] | None = None,
 ) -> PeriodicResult:
     """Return the best plan found for ``problem`` within ``settings``.
 
-    1. construct: each customer on its cheapest option, cheapest insertion;
+    ``start`` gives customers an option to begin from (``None``: the cheapest one), such as
+    a month's lines for its free plan.
+
+    1. construct: each customer on its start or cheapest option, cheapest insertion;
     2. local search on every day and option switches for every customer;
     3. anneal: ruin and recreate a cluster of customers, local search, accept or undo;
     4. re-route the best plan with OR-Tools in the time kept for it (``final_share``).
@@ -236,7 +265,7 @@ def solve_periodic(
         logger.debug("%s: %d at %.1fs", name, stages[-1][1], _clock() - started)
 
     engine = PeriodicEngine(problem, context.penalty, settings.neighbours)
-    _construct(engine)
+    _construct(engine, _checked_start(problem, start))
     record("construction", engine.plan())
     _feasible_start(engine, rng)
     record("local search", engine.plan())
@@ -267,7 +296,6 @@ def _gain_at(problem: PeriodicProblem, route: Sequence[int], k: int) -> int:
     node = route[k] + 1
     cost = problem.distances
     return int(cost[before, node] + cost[node, after] - cost[before, after])
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,5 +396,3 @@ def _route_fits(problem: PeriodicProblem, route: list[int], day: int) -> bool:
     limit = problem.max_durations[day]
     travel = route_cost(problem.durations, route)
     return not limit or travel + sum(problem.service[p] for p in route) <= limit
-
-
