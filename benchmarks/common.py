@@ -1,14 +1,22 @@
-"""Shared pieces of the benchmark scripts: where the shared data is, and result tables."""
+"""Shared pieces of the benchmark scripts: the shared data folder and the suites.
+
+The measuring code lives in the package (``visitplan bench SUITE``); the scripts here run
+a suite with this repository's folders as defaults.
+"""
 
 from __future__ import annotations
 
 import os
-import platform
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from routing.cli import main
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
+
+__all__ = ["RESULTS", "run_suite", "shared_data"]
 
 
 def shared_data(option: str | None) -> Path | None:
@@ -17,14 +25,14 @@ def shared_data(option: str | None) -> Path | None:
     return path if path.is_dir() else None
 
 
-def machine() -> str:
-    """Return a one-line description of the machine the figures were measured on."""
-    processor = platform.processor() or platform.machine()
-    return f"{processor}, {os.cpu_count()} cores, Python {platform.python_version()}"
+def run_suite(suite: str, defaults: Sequence[str] = ()) -> int:
+    """Run ``visitplan bench SUITE`` with the command line's arguments after ``defaults``.
 
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Return a Markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
+    The report goes to ``benchmarks/results/SUITE/`` and the shared data is looked up next
+    to this repository, whatever the current folder; the arguments given override both.
+    """
+    args = ["bench", suite, "--out", str(RESULTS / suite), *defaults]
+    data = shared_data(None)
+    if data is not None:
+        args += ["--shared-data", str(data)]
+    return main([*args, *sys.argv[1:]])

@@ -227,6 +227,6 @@ def test_suites_from_other_packages_are_looked_up_by_name(
             return month
 
     monkeypatch.setattr(routing.bench.cli, "entry_points", lambda group: [Entry()])
-    assert set(routing.bench.cli.suites()) == {"solomon", "month"}
+    assert set(routing.bench.cli.suites()) == {"solomon", "daily", "matrix", "month"}
     code, out, _ = run(capsys, "bench", "month")
     assert (code, out) == (0, "month suite ran\n")

@@ -1,24 +1,24 @@
 """``visitplan bench SUITE``: suites looked up by name, each a click command.
 
-The built-in suite is ``solomon``; other packages add suites through the
-``visitplan.bench_suites`` entry points (as ``territory`` would add ``month``).
+The built-in suites are ``solomon``, ``daily`` and ``matrix``; other packages add suites
+through the ``visitplan.bench_suites`` entry points (as ``territory`` adds ``month``).
 """
 
 from __future__ import annotations
 
-import os
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
 
+from routing.bench.commands import daily_command, matrix_command
+from routing.bench.options import DEFAULT_RESULTS, echo_written, shared_data_dir
 from routing.bench.report import RunRecord, write_reports
 from routing.bench.solomon import CONVENTION, TITLE, load_instances, run_suite
 from routing.bench.solvers import CORE, SOLVERS, RunLimits
 from routing.solver import VrptwSettings
 
 SUITES_GROUP = "visitplan.bench_suites"
-DEFAULT_OUT = Path("benchmarks") / "results"
 
 
 def _solver_list(_ctx: click.Context, _param: click.Parameter, value: str) -> list[str]:
@@ -29,11 +29,6 @@ def _solver_list(_ctx: click.Context, _param: click.Parameter, value: str) -> li
         raise click.BadParameter(msg)
     # The core first, so every report compares the others with it.
     return sorted(dict.fromkeys(names), key=lambda name: name != CORE)
-
-
-def _default_instances() -> Path:
-    shared = os.environ.get("VISITPLAN_SHARED_DATA")
-    return (Path(shared) if shared else Path("..") / "shared" / "data") / "solomon"
 
 
 def _gap(value: float | None) -> float:
@@ -105,23 +100,20 @@ def solomon_command(
 ) -> None:
     """Solomon VRPTW: the OR-Tools core against PyVRP and VROOM, gap to best known."""
     names = [name.strip() for name in only.split(",") if name.strip()]
-    loaded = load_instances(instances or _default_instances(), only=names, limit=limit_instances)
+    folder = instances or shared_data_dir() / "solomon"
+    loaded = load_instances(folder, only=names, limit=limit_instances)
     limits = RunLimits(time_limit_s=time_limit, workers=workers, seed=seed)
     click.echo(f"{len(loaded)} instances x {len(solvers)} solvers x {time_limit:g} s")
     records = run_suite(loaded, solvers, limits, progress=_echo_record)
     convention = f"{CONVENTION} This run: {time_limit:g} s, workers {workers}, seed {seed}."
     paths = write_reports(
         records,
-        out or DEFAULT_OUT / "solomon",
+        out or DEFAULT_RESULTS / "solomon",
         suite="solomon",
         title=TITLE,
         convention=convention,
     )
-    for path in (paths.csv, paths.markdown, paths.plot):
-        if path is not None:
-            click.echo(f"wrote {path}")
-    if paths.plot is None:
-        click.echo("no plot: matplotlib is not installed (pip install -e '.[bench]')")
+    echo_written(paths)
 
 
 class _SuiteGroup(click.Group):
@@ -136,7 +128,11 @@ class _SuiteGroup(click.Group):
 
 def suites() -> dict[str, click.Command]:
     """Return the suites by name: the built-in ones, then the entry points' ones."""
-    found: dict[str, click.Command] = {"solomon": solomon_command}
+    found: dict[str, click.Command] = {
+        "solomon": solomon_command,
+        "daily": daily_command,
+        "matrix": matrix_command,
+    }
     for entry in entry_points(group=SUITES_GROUP):
         found.setdefault(entry.name, entry.load())
     return found
@@ -144,4 +140,4 @@ def suites() -> dict[str, click.Command]:
 
 @click.group(cls=_SuiteGroup)
 def bench_command() -> None:
-    """Benchmark the solver against its peers; results go to benchmarks/results/SUITE/."""
+    """Benchmark suites: each writes a CSV, a summary and a plot to benchmarks/results/SUITE/."""

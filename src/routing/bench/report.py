@@ -1,20 +1,34 @@
-"""What a benchmark run writes: a raw CSV, a Markdown summary and a plot of gap vs time.
+"""What a run of solvers side by side writes: a raw CSV, a Markdown summary, gap vs time.
 
-Suite-agnostic: each suite hands over its :class:`RunRecord` rows and a paragraph that
-states its convention (units, rounding, fleet, objective, reference).
+For any suite that runs several solvers on instances with a best-known cost (``solomon``;
+``pvrp`` too): it hands over its :class:`RunRecord` rows and a paragraph that states its
+convention (units, rounding, fleet, objective, reference). Suites with other measurements
+build their reports from the same pieces (:mod:`routing.bench.tables`).
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import os
-import platform
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from routing.bench.tables import (
+    ReportPaths,
+    fmt,
+    markdown_table,
+    mean,
+    provenance,
+    save_figure,
+    scatter_gaps,
+    write_report_files,
+    write_rows,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: The raw CSV's columns, in order (``RunRecord``'s fields).
 COLUMNS = (
@@ -70,46 +84,23 @@ class RunRecord:
         return self.feasible is not None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReportPaths:
-    """The files one run wrote (``plot`` is None without matplotlib)."""
-
-    csv: Path
-    markdown: Path
-    plot: Path | None
-
-
 def write_reports(
     records: Sequence[RunRecord], out: Path, *, suite: str, title: str, convention: str
 ) -> ReportPaths:
     """Write ``out/<suite>.csv``, ``.md`` and ``.png`` and return their paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, md_path = out / f"{suite}.csv", out / f"{suite}.md"
-    write_csv(records, csv_path)
-    plot_path = out / f"{suite}.png"
-    plotted = write_plot(records, plot_path, title=title)
-    md_path.write_text(
-        markdown(records, title=title, convention=convention, plot=plot_path if plotted else None),
-        encoding="utf-8",
+    return write_report_files(
+        out,
+        suite,
+        columns=COLUMNS,
+        rows=[dataclasses.astuple(record) for record in records],
+        summary=partial(markdown, records, title=title, convention=convention),
+        draw=partial(_draw_gaps, records, title=title),
     )
-    return ReportPaths(csv=csv_path, markdown=md_path, plot=plot_path if plotted else None)
 
 
 def write_csv(records: Sequence[RunRecord], path: Path) -> None:
     """Write one row per record, in :data:`COLUMNS` order."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for record in records:
-            writer.writerow(_cell(value) for value in dataclasses.astuple(record))
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
+    write_rows(path, COLUMNS, [dataclasses.astuple(record) for record in records])
 
 
 def solver_names(records: Sequence[RunRecord]) -> list[str]:
@@ -118,10 +109,10 @@ def solver_names(records: Sequence[RunRecord]) -> list[str]:
 
 
 def markdown(
-    records: Sequence[RunRecord], *, title: str, convention: str, plot: Path | None
+    records: Sequence[RunRecord], plot: Path | None = None, *, title: str, convention: str
 ) -> str:
     """Return the summary: convention, means per solver, core vs peers, every row."""
-    parts = [f"# {title}", convention, _provenance()]
+    parts = [f"# {title}", convention, provenance()]
     parts += ["## Means per solver", _means_table(records)]
     names = solver_names(records)
     if len(names) > 1:
@@ -130,29 +121,6 @@ def markdown(
         parts.append(f"![gap against wall time per solver]({plot.name})")
     parts += ["## Every run", _rows_table(records)]
     return "\n\n".join(parts) + "\n"
-
-
-def _provenance() -> str:
-    processor = platform.processor() or platform.machine()
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Measured {when} on {processor}, {os.cpu_count()} cores, Python " + (
-        f"{platform.python_version()}."
-    )
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return statistics.fmean(values) if values else None
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    # Adding 0.0 turns a rounded -0.0 into 0.0: a gap of -0.0004 % reads "0.00", not "-0.00".
-    return "—" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"
 
 
 def _means_table(records: Sequence[RunRecord]) -> str:
@@ -164,11 +132,11 @@ def _means_table(records: Sequence[RunRecord]) -> str:
         if not ran:
             rows.append([name, 0, "—", "—", "—", own[0].note])
             continue
-        gap = _mean([record.gap_pct for record in feasible if record.gap_pct is not None])
-        wall = _mean([record.wall_s for record in ran if record.wall_s is not None])
-        rows.append([name, len(ran), f"{len(feasible)}/{len(ran)}", _fmt(gap), _fmt(wall), ""])
+        gap = mean([record.gap_pct for record in feasible if record.gap_pct is not None])
+        wall = mean([record.wall_s for record in ran if record.wall_s is not None])
+        rows.append([name, len(ran), f"{len(feasible)}/{len(ran)}", fmt(gap), fmt(wall), ""])
     header = ["solver", "runs", "feasible", "mean gap %", "mean wall s", "note"]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def _ratio_table(records: Sequence[RunRecord], names: Sequence[str]) -> str:
@@ -178,17 +146,17 @@ def _ratio_table(records: Sequence[RunRecord], names: Sequence[str]) -> str:
         if not pairs:
             rows.append([peer, 0, "—", "—", "—", "—", "—", "—"])
             continue
-        core_gap, peer_gap = (_mean([p[k].gap_pct or 0.0 for p in pairs]) or 0.0 for k in (0, 1))
-        core_wall, peer_wall = (_mean([p[k].wall_s or 0.0 for p in pairs]) or 0.0 for k in (0, 1))
+        core_gap, peer_gap = (mean([p[k].gap_pct or 0.0 for p in pairs]) or 0.0 for k in (0, 1))
+        core_wall, peer_wall = (mean([p[k].wall_s or 0.0 for p in pairs]) or 0.0 for k in (0, 1))
         rows.append(
             [
                 peer,
                 len(pairs),
-                _fmt(core_gap),
-                _fmt(peer_gap),
+                fmt(core_gap),
+                fmt(peer_gap),
                 _ratio(core_gap, peer_gap),
-                _fmt(core_wall),
-                _fmt(peer_wall),
+                fmt(core_wall),
+                fmt(peer_wall),
                 _ratio(core_wall, peer_wall),
             ]
         )
@@ -202,7 +170,7 @@ def _ratio_table(records: Sequence[RunRecord], names: Sequence[str]) -> str:
         "peer mean wall s",
         "time ratio",
     ]
-    return _table(header, rows)
+    return markdown_table(header, rows)
 
 
 def _both_feasible(
@@ -228,45 +196,31 @@ def _rows_table(records: Sequence[RunRecord]) -> str:
             record.instance,
             record.solver,
             record.vehicles if record.vehicles is not None else "—",
-            _fmt(record.cost),
-            _fmt(record.bks),
-            _fmt(record.gap_pct),
-            _fmt(record.wall_s),
+            fmt(record.cost),
+            fmt(record.bks),
+            fmt(record.gap_pct),
+            fmt(record.wall_s),
             {True: "yes", False: "no", None: "—"}[record.feasible],
             record.note,
         ]
         for record in records
     ]
     header = ["instance", "solver", "vehicles", "cost", "bks", "gap %", "wall s", "feasible"]
-    return _table([*header, "note"], rows)
+    return markdown_table([*header, "note"], rows)
 
 
 def write_plot(records: Sequence[RunRecord], path: Path, *, title: str) -> bool:
     """Draw gap % against wall seconds, one colour per solver; False without matplotlib."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return False
-    figure = Figure(figsize=(7, 4.5), layout="constrained")
-    axes = figure.add_subplot()
-    for name in solver_names(records):
-        points = [
+    return save_figure(path, partial(_draw_gaps, records, title=title))
+
+
+def _draw_gaps(records: Sequence[RunRecord], figure: Figure, *, title: str) -> None:
+    series = {
+        name: [
             (r.wall_s, r.gap_pct)
             for r in records
             if r.solver == name and r.feasible and r.wall_s is not None and r.gap_pct is not None
         ]
-        if points:
-            walls, gaps = zip(*points, strict=True)
-            axes.scatter(walls, gaps, label=name, alpha=0.7)
-    # At least 0 to 1 % tall, so gaps that differ by rounding noise are not blown up.
-    low, high = axes.get_ylim()
-    axes.set_ylim(min(low, -0.05), max(high, 1.0))
-    axes.ticklabel_format(axis="y", useOffset=False)
-    axes.set_xlabel("wall time (s)")
-    axes.set_ylabel("gap to best known (%)")
-    axes.set_title(title)
-    axes.grid(visible=True, alpha=0.3)
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend()
-    figure.savefig(path, dpi=120)
-    return True
+        for name in solver_names(records)
+    }
+    scatter_gaps(figure.add_subplot(), series, title=title, ylabel="gap to best known (%)")
