@@ -33,8 +33,9 @@ CONVENTION = (
     "negative gap is possible: rounded travel times can be up to 0.0005 shorter per leg "
     "than real ones, which can just let a route through a window. Every solver has the "
     "same time limit per instance; wall time includes building its model. PyVRP is "
-    "single-threaded; the core runs one search per worker (process), VROOM one thread "
-    "per worker."
+    "single-threaded; the core runs one search per worker (process): the first from its "
+    "own construction (I1 insertion and a relocate/2-opt* descent, no peer involved), the "
+    "others from OR-Tools first-solution strategies; VROOM runs one thread per worker."
 )
 
 Progress = Callable[[RunRecord], None]
