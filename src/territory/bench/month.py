@@ -174,7 +174,8 @@ def long_effort(minutes: float) -> MonthSettings:
     """Return settings whose search runs for about ``minutes`` on 2 cores (20 days).
 
     Two fifths go to the assignment (the periodic search, about 4 ms a perturbation on 250
-    retailers, until its time cap), the rest to the days' search.
+    retailers, until its time cap), the rest to the days' search: two runs a day (the
+    day planner's portfolio), 20 days, two processes, so each run gets a twentieth.
     """
     seconds = minutes * 60
     assignment = replace(
@@ -183,9 +184,10 @@ def long_effort(minutes: float) -> MonthSettings:
         iterations=int(0.4 * seconds / 0.004),
         stall=None,
     )
-    steps = int(0.6 * seconds * 1000 / 20)  # about 1 ms a step, 2 processes, 2 runs per day
+    run_s = 0.6 * seconds / 20
+    steps = int(run_s * 1000)  # about 1 ms a step
     day = SolverSettings(
-        max_solutions=steps, warm_start_steps=steps, workers=1, time_limit_s=0.6 * seconds / 10
+        max_solutions=steps, warm_start_steps=steps, workers=1, time_limit_s=run_s
     )
     return replace(MonthSettings(), day=day, assignment=assignment)
 
