@@ -166,7 +166,7 @@ def without_bks(folder: Path) -> Path:
         (lambda folder: folder / "absent", "not a folder"),
         (lambda folder: folder, "holds no Solomon .txt file"),
         (without_bks, "missing; put"),
-        (lambda folder: write_tiny(folder, bks="n/a"), "'n/a' is not a number"),
+        (lambda folder: write_tiny(folder, bks="n/a"), "'n/a' is not a positive number"),
     ],
 )
 def test_bad_instance_folders_exit_2_with_a_message(

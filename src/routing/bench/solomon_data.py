@@ -7,13 +7,13 @@ recomputed in real-valued Euclidean distance, the unit of the best-known solutio
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from routing.bench.best_known import read_best_known
 from routing.errors import InputError, Problem
 from routing.vrptw import VrptwProblem
 
@@ -73,29 +73,10 @@ def read_bks(folder: Path) -> dict[str, float]:
     Raises
     ------
     InputError
-        When the file is missing, lacks a column, or holds a value that is not a number.
+        When the file is missing, lacks a column, or holds a value that is not a positive
+        number.
     """
-    path = folder / BKS_FILE
-    if not path.is_file():
-        msg = f"missing; put {BKS_FILE} (columns instance, {BKS_COLUMN}) beside the instances."
-        raise InputError([Problem(source=str(path), message=msg)])
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows or not {"instance", BKS_COLUMN} <= set(rows[0]):
-        msg = f"needs the columns 'instance' and '{BKS_COLUMN}'."
-        raise InputError([Problem(source=str(path), message=msg)])
-    bks, problems = {}, []
-    for row_number, row in enumerate(rows, start=2):
-        try:
-            bks[row["instance"]] = float(row[BKS_COLUMN])
-        except ValueError:
-            message = f"{row[BKS_COLUMN]!r} is not a number."
-            problems.append(
-                Problem(source=str(path), message=message, row=row_number, field=BKS_COLUMN)
-            )
-    if problems:
-        raise InputError(problems)
-    return bks
+    return read_best_known(folder / BKS_FILE, BKS_COLUMN)
 
 
 def read_instance(path: Path, bks: float) -> SolomonInstance:

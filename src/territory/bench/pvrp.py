@@ -9,12 +9,12 @@ compared with the ``bks`` column of ``pvrp_bks.csv`` beside the instances.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from routing.bench.best_known import read_best_known
 from routing.errors import InputError, Problem
 from territory.cordeau import (
     SCALE,
@@ -139,36 +139,7 @@ def read_bks(folder: Path) -> dict[str, float]:
         When the file is missing, lacks a column, or holds a value that is not a positive
         number.
     """
-    path = folder / BKS_FILE
-    if not path.is_file():
-        msg = f"missing; put {BKS_FILE} (columns instance, {BKS_COLUMN}) beside the instances."
-        raise InputError([Problem(source=str(path), message=msg)])
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows or not {"instance", BKS_COLUMN} <= set(rows[0]):
-        msg = f"needs the columns 'instance' and '{BKS_COLUMN}'."
-        raise InputError([Problem(source=str(path), message=msg)])
-    bks, problems = {}, []
-    for row_number, row in enumerate(rows, start=2):
-        value = _positive(row[BKS_COLUMN])
-        if value is not None:
-            bks[row["instance"]] = value
-        else:
-            message = f"{row[BKS_COLUMN]!r} is not a positive number."
-            problems.append(
-                Problem(source=str(path), message=message, row=row_number, field=BKS_COLUMN)
-            )
-    if problems:
-        raise InputError(problems)
-    return bks
-
-
-def _positive(text: str | None) -> float | None:
-    try:
-        value = float(text or "")
-    except ValueError:
-        return None
-    return value if value > 0 else None
+    return read_best_known(folder / BKS_FILE, BKS_COLUMN)
 
 
 def _read(path: Path) -> PvrpInstance:
