@@ -332,7 +332,7 @@ def _line_start(month: _Month, capacity: int) -> tuple[Pattern, ...]:
     """Return each retailer's patterns in the lines plan: where the free search begins.
 
     Lines are compact by construction; the free search begins from their days and moves
-    visits between days from there (measured: shorter than starting from scratch).
+    visits between days from there, rather than from one cheapest insertion at a time.
     """
     return _assign(month, _options(month, _lines(month)), capacity).patterns
 
