@@ -223,3 +223,14 @@ def test_the_same_day_on_real_roads_gives_the_same_plan_file(capsys, tmp_path, r
         assert run(capsys, *args)[0] == 0
         plans.append((run_dir / "plan.json").read_bytes())
     assert plans[0] == plans[1]
+
+
+def test_an_output_named_like_the_retailer_file_is_refused_and_the_file_kept(tmp_path, capsys):
+    retailers = tmp_path / "plan.csv"
+    write_retailers_csv(shops(3), retailers)
+    before = retailers.read_bytes()
+    code, _, err = run(capsys, *day_args(retailers, tmp_path))
+    assert code == EXIT_INPUT
+    assert "would overwrite this input; give --out another name" in err
+    assert "Traceback" not in err
+    assert retailers.read_bytes() == before

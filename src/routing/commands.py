@@ -17,7 +17,7 @@ from routing.labels import area_label, label
 from routing.maps import TILE_CHOICES, BaseRoads
 from routing.network import RoadNetwork, load_network, street_segments
 from routing.options import EXIT_VIOLATIONS, parse_date, parse_lon_lat
-from routing.outputs import DayOutputs, MapOptions, write_day_outputs
+from routing.outputs import DayOutputs, MapOptions, refuse_overwriting, write_day_outputs
 from routing.plan import Plan, read_plan
 from routing.readers import read_retailers, write_retailers_csv
 from routing.reason_labels import reason_label
@@ -181,10 +181,17 @@ def day_command(
     tiles: str,
 ) -> None:
     """Plan one day's visits (拜访日程表): route, schedule, map."""
+    when = parse_date(day)
+    outputs = DayOutputs.beside(
+        out or Path("plans") / f"{when.isoformat()}.json",
+        map_path=map_path or Path("maps") / f"{when.isoformat()}.html",
+        instance=dump_instance,
+        schedule_page=html_path,
+    )
+    refuse_overwriting([retailers_path], outputs.written())
     rules = load_rules(rules_path)
     retailers = read_retailers(retailers_path, rules=rules, crs=crs)
     road_network = _network(network, place, rules.mode(mode), cache_dir)
-    when = parse_date(day)
     request = DayRequest(
         retailers=retailers,
         office=parse_lon_lat(office),
@@ -196,12 +203,6 @@ def day_command(
     settings = SolverSettings(max_solutions=search_steps, time_limit_s=time_limit, seed=seed)
     result = plan_day(
         request, rules=rules, network=road_network, settings=settings, cache_dir=cache_dir
-    )
-    outputs = DayOutputs.beside(
-        out or Path("plans") / f"{when.isoformat()}.json",
-        map_path=map_path or Path("maps") / f"{when.isoformat()}.html",
-        instance=dump_instance,
-        schedule_page=html_path,
     )
     maps = map_options(road_network, lang=lang, tiles=tiles, rules=rules)
     write_day_outputs(result, retailers, outputs, maps=maps)

@@ -54,6 +54,30 @@ class DayOutputs:
         return [path for path in files if path]
 
 
+def refuse_overwriting(inputs: Sequence[Path], outputs: Sequence[Path | None]) -> None:
+    """Raise before any output file would replace one of the ``inputs``.
+
+    Schedule files take the plan's name with other suffixes, so ``--out shops.json``
+    beside ``shops.csv`` would otherwise overwrite the retailer file.
+
+    Raises
+    ------
+    InputError
+        Naming each input an output would overwrite.
+    """
+    given = {path.resolve(): path for path in inputs}
+    problems = [
+        Problem(
+            source=str(given[path.resolve()]),
+            message=f"an output ({path}) would overwrite this input; give --out another name",
+        )
+        for path in outputs
+        if path is not None and path.resolve() in given
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MapOptions:
     """How maps are drawn: language, the offline road base layer, and the tile layer offered.

@@ -17,6 +17,7 @@ from routing.errors import InputError, Problem
 from routing.generator import generate_retailers
 from routing.network import RoadNetwork, load_network, street_segments
 from routing.options import parse_lon_lat
+from routing.outputs import refuse_overwriting
 from routing.plan import read_plan
 from routing.readers import read_retailers, write_retailers_csv
 from routing.rules import load_rules
@@ -213,6 +214,8 @@ def month_command(
         csv=plan_path.with_suffix(".csv"),
         maps=maps_dir or Path("maps") / stem,
     )
+    inputs = [p for p in (retailers_path, previous, orders_path) if p is not None]
+    refuse_overwriting(inputs, [outputs.plan, outputs.xlsx, outputs.csv])
     maps = map_options(road_network, lang=lang, tiles=tiles, rules=rules)
     write_month_outputs(result, retailers, outputs, maps=maps)
     echo_month(result)
