@@ -15,6 +15,7 @@ from routing.vrptw_construct import (
     improve_routes,
     schedule,
 )
+from routing.vrptw_ils import IlsSettings
 from routing.vrptw_ruin import ruin_and_recreate
 from test_vrptw import line
 
@@ -108,12 +109,14 @@ def test_ruin_and_recreate_gives_up_when_a_customer_fits_nowhere():
     assert ruin_and_recreate(line(2, capacity=1, vehicles=1), [(0, 1)], rng, 1) == ()
 
 
-def test_the_search_in_rounds_keeps_a_feasible_best():
+def test_the_iterated_search_keeps_a_feasible_best():
     problem = scattered(30, 7, width=150)
-    settings = VrptwSettings(time_limit_s=1.5, workers=1, round_s=0.3, ruin_size=8)
+    ils = IlsSettings(ruin_min=4, ruin_max=8, max_steps=20)
+    settings = VrptwSettings(time_limit_s=5.0, workers=1, gls_s=0.3, ils=ils)
     solution = solve_vrptw(problem, settings)
     assert check_routes(problem, solution.routes) == []
     assert solution.dropped == ()
+    assert "20 ruin-and-descent steps" in solution.status
 
 
 def test_without_a_complete_start_the_core_falls_back_to_its_strategy():
@@ -123,8 +126,16 @@ def test_without_a_complete_start_the_core_falls_back_to_its_strategy():
     assert len(solution.dropped) == 2
 
 
-def test_the_second_worker_starts_from_the_first_strategy():
-    first, second = _vrptw_runs(VrptwSettings(workers=2))
-    assert first.constructed_start
-    assert not second.constructed_start
-    assert first.strategies == second.strategies == ("LOCAL_CHEAPEST_INSERTION",)
+def test_every_worker_starts_from_the_construction_with_its_own_seed():
+    runs = _vrptw_runs(VrptwSettings(workers=2, ils=IlsSettings(seed=5)))
+    assert [run.constructed_start for run in runs] == [True, True]
+    assert [run.ils.seed for run in runs] == [5, 6]
+    assert [run.workers for run in runs] == [1, 1]
+
+
+def test_without_the_construction_each_worker_starts_from_its_strategy():
+    runs = _vrptw_runs(VrptwSettings(workers=2, constructed_start=False))
+    assert [run.strategies for run in runs] == [
+        ("LOCAL_CHEAPEST_INSERTION",),
+        ("PARALLEL_CHEAPEST_INSERTION",),
+    ]

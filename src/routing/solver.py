@@ -23,7 +23,7 @@ import multiprocessing
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -36,7 +36,7 @@ from routing.problem import DayProblem
 from routing.schedule import build_timeline
 from routing.vrptw import VrptwProblem, VrptwSolution, routes_cost
 from routing.vrptw_construct import Routes, construct_routes
-from routing.vrptw_ruin import ruin_and_recreate
+from routing.vrptw_ils import IlsSettings, iterated_local_search
 
 logger = logging.getLogger(__name__)
 
@@ -486,45 +486,42 @@ class VrptwSettings:
     Parameters
     ----------
     time_limit_s
-        Wall-clock budget of the whole call and of each search (a constructed start's
-        time comes out of its search's budget).
+        Wall-clock budget of the whole call and of each worker (a constructed start's
+        time comes out of its worker's budget).
     constructed_start
-        The first search starts from our own construction
+        Every worker starts from our own construction
         (:func:`routing.vrptw_construct.construct_routes`: Solomon's I1 insertion and a
-        relocate / 2-opt* descent) instead of an OR-Tools first-solution strategy; the
-        other workers start from ``strategies``. Measured at 10 s, one worker, on C104,
-        C204, R101, R104, R108, R204, RC102, RC108, RC201, RC206: 6.28 % mean gap from
-        LOCAL_CHEAPEST_INSERTION, 3.57 % from the constructed start.
+        relocate / 2-opt* descent), improves it by guided local search for ``gls_s`` and
+        then by iterated local search (:mod:`routing.vrptw_ils`) with its own seed. Off,
+        worker ``i`` runs guided local search from ``strategies[i]`` for the whole budget.
+        Measured at 10 s, one worker, on C104, C204, R101, R104, R108, R204, RC102, RC108,
+        RC201, RC206: 6.28 % mean gap from LOCAL_CHEAPEST_INSERTION, 3.57 % from the
+        constructed start (guided local search only).
     strategies
-        OR-Tools ``FirstSolutionStrategy`` names, best first. Each worker not taken by
-        the constructed start runs one search from the next strategy (a multi-start) and
-        the best result wins; strategies beyond the workers are not run. The first one is
-        also the fallback when the construction cannot serve every customer.
-        Insertion starts find a first route even on tight windows where arc-by-arc starts
-        fail (notes/solver-measurements.md).
+        OR-Tools ``FirstSolutionStrategy`` names, best first: the starts without a
+        constructed start, and the fallback when the construction cannot serve every
+        customer. Insertion starts find a first route even on tight windows where
+        arc-by-arc starts fail (notes/solver-measurements.md).
     metaheuristic
-        An OR-Tools ``LocalSearchMetaheuristic`` name.
+        The OR-Tools ``LocalSearchMetaheuristic`` name of the searches from a strategy and
+        of the first phase from a constructed start.
     gls_lambda
         Guided local search's penalty weight. Measured from the constructed start on the
         ten instances above at 10 s: 0.1 (OR-Tools' default) 3.38 %, 0.3 2.90 %.
-    round_s
-        From a constructed start, the search runs in rounds of guided local search this
-        long; each round after the first starts from the best routes so far with
-        ``ruin_size`` related customers removed and reinserted
-        (:func:`routing.vrptw_ruin.ruin_and_recreate`). 0: one search for the whole budget.
-        GLS from one start circles around one local optimum: on C104 and R104 it found
-        nothing better between 5 s and 20 s. Measured at 60 s on C104, R104, R204, RC108,
-        RC206: one search 2.21 % mean gap, 10 s rounds 1.91 %; at 10 s, 3 s rounds were
-        no better than one search (2.92 % against 2.90 %).
-    ruin_size
-        Customers each ruin removes.
-    seed
-        Seed of the ruin's choice of customers.
+    gls_s
+        From a constructed start, seconds of guided local search before the iterated
+        local search takes over (at most a third of the budget).
+    ils
+        The iterated local search's ruin sizes, acceptance and seed; worker ``i`` adds
+        ``i`` to the seed. Guided local search alone circles around one local optimum:
+        at 60 s on C104, R104, R108, R110, R204, R208, RC104, RC106, RC204 and RC206 it
+        averaged 2.37 % above the best known (with ruin-and-recreate restarts every 10 s),
+        5 s of it followed by this search 0.98 %.
     workers
-        Processes, each running one search.
+        Processes, each running one search; the best result wins.
     solution_limit
-        End each search after this many solutions (0: only the clock ends it). A search
-        ended by the count repeats exactly; one ended by the clock may not.
+        End each guided local search after this many solutions (0: only the clock ends
+        it). With ``ils.max_steps`` as well, a search repeats exactly.
     """
 
     time_limit_s: float = 10.0
@@ -532,24 +529,20 @@ class VrptwSettings:
     strategies: tuple[str, ...] = ("LOCAL_CHEAPEST_INSERTION", "PARALLEL_CHEAPEST_INSERTION")
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.3
-    round_s: float = 10.0
-    ruin_size: int = 15
-    seed: int = 0
+    gls_s: float = 3.0
+    ils: IlsSettings = field(default_factory=IlsSettings)
     workers: int = 2
     solution_limit: int = 0
 
     def __post_init__(self) -> None:
-        if self.round_s < 0 or self.ruin_size < 1:
-            msg = "Expected round_s >= 0 and ruin_size >= 1."
-            raise ValueError(msg)
         if self.time_limit_s <= 0 or self.workers < 1 or self.solution_limit < 0:
             msg = "Expected a positive time limit, workers >= 1 and solution_limit >= 0."
             raise ValueError(msg)
         if not self.strategies:
             msg = "Expected at least one first-solution strategy."
             raise ValueError(msg)
-        if self.gls_lambda <= 0:
-            msg = "Expected gls_lambda > 0."
+        if self.gls_lambda <= 0 or self.gls_s < 0:
+            msg = "Expected gls_lambda > 0 and gls_s >= 0."
             raise ValueError(msg)
         _check_search_names(self.strategies, self.metaheuristic)
 
@@ -577,23 +570,27 @@ def solve_vrptw(problem: VrptwProblem, settings: VrptwSettings | None = None) ->
 
 
 def _vrptw_runs(settings: VrptwSettings) -> list[VrptwSettings]:
-    """Return one search per worker, each with the whole budget: constructed start first."""
-    single = dataclasses.replace(settings, workers=1, constructed_start=False)
-    runs = []
+    """Return one search per worker, each with the whole budget and its own start or seed."""
+    single = dataclasses.replace(settings, workers=1)
     if settings.constructed_start:
-        runs.append(dataclasses.replace(settings, strategies=settings.strategies[:1], workers=1))
-    for strategy in settings.strategies[: settings.workers - len(runs)]:
-        runs.append(dataclasses.replace(single, strategies=(strategy,)))
-    return runs
+        return [
+            dataclasses.replace(single, ils=dataclasses.replace(settings.ils, seed=seed))
+            for seed in range(settings.ils.seed, settings.ils.seed + settings.workers)
+        ]
+    return [
+        dataclasses.replace(single, strategies=(strategy,))
+        for strategy in settings.strategies[: settings.workers]
+    ]
 
 
 def _solve_vrptw_once(problem: VrptwProblem, settings: VrptwSettings) -> VrptwSolution:
     started = time.perf_counter()
+    deadline = started + settings.time_limit_s
     start = construct_routes(problem) if settings.constructed_start else ()
     if start:
-        routes, status = _search_in_rounds(problem, settings, start, started)
+        routes, status = _guided_then_iterated(problem, settings, start, deadline)
     else:
-        left = settings.time_limit_s - (time.perf_counter() - started)
+        left = deadline - time.perf_counter()
         routes, status = _search(problem, settings, (), max(left, 0.001))
     served = {position for route in routes for position in route}
     origin = "constructed" if start else settings.strategies[0]
@@ -630,23 +627,21 @@ def _search(
     return routes, _status_name(routing)
 
 
-def _search_in_rounds(
-    problem: VrptwProblem, settings: VrptwSettings, start: Routes, started: float
+def _guided_then_iterated(
+    problem: VrptwProblem, settings: VrptwSettings, start: Routes, deadline: float
 ) -> tuple[Routes, str]:
-    """Return the best routes of GLS rounds, each from the best so far, ruined and recreated.
+    """Return the best routes of guided local search from ``start``, then iterated search."""
+    left = deadline - time.perf_counter()
+    guided, status = _search(problem, settings, start, max(min(settings.gls_s, left / 3), 0.001))
+    if _served(guided) < problem.size or _cost(problem, guided) > _cost(problem, start):
+        guided = start
+    descent = dataclasses.replace(settings, metaheuristic="GREEDY_DESCENT", solution_limit=0)
 
-    The first round starts from ``start``; the time limit cuts the last round short.
-    """
-    rng = np.random.default_rng(settings.seed)
-    best = current = start
-    status = ""
-    while (left := settings.time_limit_s - (time.perf_counter() - started)) > 0.05:
-        budget = left if settings.round_s == 0 else min(settings.round_s, left)
-        found, status = _search(problem, settings, current, budget)
-        if _served(found) == problem.size and _cost(problem, found) < _cost(problem, best):
-            best = found
-        current = ruin_and_recreate(problem, best, rng, settings.ruin_size) or best
-    return best, status
+    def descend(routes: Routes, seconds: float) -> Routes:
+        return _search(problem, descent, routes, seconds)[0]
+
+    result = iterated_local_search(problem, guided, descend, settings.ils, deadline=deadline)
+    return result.routes, f"{status}, then {result.steps} ruin-and-descent steps"
 
 
 def _served(routes: Sequence[Sequence[int]]) -> int:

@@ -80,7 +80,13 @@ def _echo_record(record: RunRecord) -> None:
     show_default=True,
     help="Processes of the core's multi-start, threads of VROOM (PyVRP uses one).",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="PyVRP's seed.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of PyVRP and of the core's ruins (worker i adds i).",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),

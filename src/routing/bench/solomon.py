@@ -33,9 +33,11 @@ CONVENTION = (
     "negative gap is possible: rounded travel times can be up to 0.0005 shorter per leg "
     "than real ones, which can just let a route through a window. Every solver has the "
     "same time limit per instance; wall time includes building its model. PyVRP is "
-    "single-threaded; the core runs one search per worker (process): the first from its "
-    "own construction (I1 insertion and a relocate/2-opt* descent, no peer involved), the "
-    "others from OR-Tools first-solution strategies; VROOM runs one thread per worker."
+    "single-threaded; the core runs one search per worker (process), each from its own "
+    "construction (I1 insertion and a relocate/2-opt* descent, no peer involved): a few "
+    "seconds of OR-Tools guided local search, then iterated local search (ruin and "
+    "recreate, OR-Tools descent, record-to-record acceptance) with the worker's own seed; "
+    "VROOM runs one thread per worker."
 )
 
 Progress = Callable[[RunRecord], None]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from routing.bench import peers
 from routing.solver import VrptwSettings, solve_vrptw
 from routing.vrptw import VrptwProblem, VrptwSolution
+from routing.vrptw_ils import IlsSettings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,7 +29,7 @@ class RunLimits:
         Processes (OR-Tools' multi-start) or threads (VROOM) a solver may use; PyVRP is
         single-threaded whatever this says.
     seed
-        Seed of the solvers that take one (PyVRP).
+        Seed of the solvers that take one (PyVRP, the core's iterated local search).
     """
 
     time_limit_s: float
@@ -47,7 +48,11 @@ SolverMissingError = peers.SolverMissingError
 
 def solve_ortools(problem: VrptwProblem, limits: RunLimits) -> VrptwSolution:
     """Solve with the OR-Tools core (:func:`routing.solver.solve_vrptw`)."""
-    settings = VrptwSettings(time_limit_s=limits.time_limit_s, workers=limits.workers)
+    settings = VrptwSettings(
+        time_limit_s=limits.time_limit_s,
+        workers=limits.workers,
+        ils=IlsSettings(seed=limits.seed),
+    )
     return solve_vrptw(problem, settings)
 
 
