@@ -17,7 +17,7 @@ import pytest
 
 import routing.bench.cli
 import routing.solver
-from routing.bench.report import COLUMNS, RunRecord, write_reports
+from routing.bench.report import COLUMNS, RunRecord, markdown, write_reports
 from routing.bench.solomon import load_instances, run_one, run_suite
 from routing.bench.solomon_data import BKS_COLUMN, BKS_FILE, SCALE
 from routing.bench.solvers import SOLVERS, RunLimits
@@ -26,6 +26,7 @@ from routing.errors import EXIT_INPUT, InputError
 from routing.solver import VrptwSettings, solve_vrptw
 from routing.vrptw import VrptwProblem, VrptwSolution, routes_cost
 from routing.vrptw_check import check_routes
+from routing.vrptw_ils import IlsSettings
 
 # Five customers around a depot at (0, 0), in Solomon's text format. Capacity 20 needs at
 # least two routes; the optimum, by enumeration, is 50.0: {1, 2}, {3}, {4, 5}.
@@ -89,7 +90,8 @@ def test_the_core_finds_the_tiny_optimum_and_the_checker_accepts_it(tiny: Path):
 
 def test_a_count_limited_search_repeats_exactly(tiny: Path):
     (instance,) = load_instances(tiny)
-    settings = VrptwSettings(time_limit_s=5.0, workers=1, solution_limit=50)
+    ils = IlsSettings(max_steps=10)
+    settings = VrptwSettings(time_limit_s=30.0, workers=1, solution_limit=50, ils=ils)
     first, second = (solve_vrptw(instance.problem, settings) for _ in range(2))
     assert first.routes == second.routes
     assert check_routes(instance.problem, first.routes) == []
@@ -153,6 +155,22 @@ def test_reports_have_the_columns_and_the_summary(tiny: Path, tmp_path: Path):
     assert "not installed" in text
     if paths.plot is not None:
         assert paths.plot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_core_is_compared_with_a_peer_by_the_ratio_of_costs():
+    def row(solver: str, cost: float, instance: str) -> RunRecord:
+        gap = 100 * (cost - 100.0) / 100.0
+        return RunRecord(
+            instance=instance, solver=solver, cost=cost, bks=100.0, gap_pct=gap, feasible=True
+        )
+
+    # The peer beats the best known on one instance: a ratio of gaps would be meaningless.
+    records = [row("ortools", 101.0, "A"), row("pyvrp", 99.0, "A")]
+    records += [row("ortools", 103.0, "B"), row("pyvrp", 100.0, "B")]
+    text = markdown(records, title="T", convention="C.")
+    table = text.split("## ortools against each peer")[1].split("## Every run")[0]
+    peer_row = next(line for line in table.splitlines() if line.startswith("| pyvrp |"))
+    assert "| 1.0251 |" in peer_row  # (101/99 + 103/100) / 2
 
 
 def without_bks(folder: Path) -> Path:

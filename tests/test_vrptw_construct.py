@@ -119,6 +119,15 @@ def test_the_iterated_search_keeps_a_feasible_best():
     assert "20 ruin-and-descent steps" in solution.status
 
 
+def test_a_count_limited_core_repeats_exactly_on_a_larger_problem():
+    problem = scattered(40, 12, width=150)
+    ils = IlsSettings(ruin_min=5, ruin_max=15, max_steps=15)
+    settings = VrptwSettings(time_limit_s=60.0, workers=1, solution_limit=40, ils=ils)
+    first, second = (solve_vrptw(problem, settings) for _ in range(2))
+    assert first.routes == second.routes
+    assert check_routes(problem, first.routes) == []
+
+
 def test_without_a_complete_start_the_core_falls_back_to_its_strategy():
     problem = line(3, capacity=1, vehicles=1)
     solution = solve_vrptw(problem, VrptwSettings(time_limit_s=1.0, workers=1))

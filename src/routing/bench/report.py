@@ -154,7 +154,7 @@ def _ratio_table(records: Sequence[RunRecord], names: Sequence[str]) -> str:
                 len(pairs),
                 fmt(core_gap),
                 fmt(peer_gap),
-                _ratio(core_gap, peer_gap),
+                _cost_ratio(pairs),
                 fmt(core_wall),
                 fmt(peer_wall),
                 _ratio(core_wall, peer_wall),
@@ -165,7 +165,7 @@ def _ratio_table(records: Sequence[RunRecord], names: Sequence[str]) -> str:
         "instances both feasible",
         f"{core} mean gap %",
         "peer mean gap %",
-        "gap ratio",
+        "cost ratio",
         f"{core} mean wall s",
         "peer mean wall s",
         "time ratio",
@@ -185,8 +185,17 @@ def _both_feasible(
     return pairs
 
 
+def _cost_ratio(pairs: Sequence[tuple[RunRecord, RunRecord]]) -> str:
+    """Return the mean over instances of the core's cost over the peer's.
+
+    Unlike a ratio of gaps it stays defined when the peer matches or beats the best known.
+    """
+    ratios = [core.cost / peer.cost for core, peer in pairs if core.cost and peer.cost]
+    return "—" if not ratios else f"{sum(ratios) / len(ratios):.4f}"
+
+
 def _ratio(core: float, peer: float) -> str:
-    # A ratio to a peer's zero gap is undefined; the two means beside it still show both.
+    # A ratio to a peer's zero time is undefined; the two means beside it still show both.
     return "—" if peer <= 0 else f"{core / peer:.2f}"
 
 
