@@ -249,3 +249,33 @@ def test_a_mode_that_does_not_move_is_refused(default: float, primary: float) ->
             speeds_kph={"primary": primary},
             excluded=frozenset(),
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "hint"),
+    [
+        pytest.param("min_visits_urban = 200\n", "min_visits_urban", "[day]", id="no section"),
+        pytest.param(
+            "[day]\nmin_visit_urban = 40\n", "day.min_visit_urban", "spelling", id="typo"
+        ),
+        pytest.param(
+            "[classes.A]\npriorty = 3\n", "classes.A.priorty", "spelling", id="in a class"
+        ),
+    ],
+)
+def test_a_setting_the_rules_do_not_know_is_refused_not_ignored(
+    tmp_path: Path, text: str, field: str, hint: str
+) -> None:
+    path = write_rules(tmp_path, text)
+    with pytest.raises(InputError) as error:
+        load_rules(path)
+    (problem,) = error.value.problems
+    assert (problem.source, problem.field) == (str(path), field)
+    assert hint in problem.message
+
+
+def test_optional_settings_and_new_names_in_open_tables_are_accepted(tmp_path: Path) -> None:
+    text = "[day]\nmin_field_min = 60\n[modes.ebike.speeds_kph]\nbusway = 12\n"
+    rules = load_rules(write_rules(tmp_path, text))
+    assert rules.min_field_s == 3600
+    assert rules.mode("ebike").speed_kph("busway") == 12

@@ -165,7 +165,39 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         msg = f"cannot read the rules file ({error}); fix the TOML syntax or the path"
         raise InputError([Problem(source=str(path), message=msg)]) from error
+    unknown = _unknown_keys(config, user)
+    if unknown:
+        raise InputError([_unknown_key_problem(config, str(path), key) for key in unknown])
     return _merge(config, user)
+
+
+#: Tables whose keys are names a user may add (a class, a mode, a road class's speed).
+_OPEN_TABLES = frozenset({"classes", "modes", "speeds_kph"})
+
+
+def _unknown_keys(defaults: Mapping[str, Any], user: Mapping[str, Any], at: str = "") -> list[str]:
+    """Return the dotted keys of ``user`` the defaults do not know, so no typo is ignored."""
+    unknown = []
+    for key, value in user.items():
+        dotted = f"{at}{key}"
+        if key not in defaults:
+            if at.rstrip(".").rpartition(".")[2] not in _OPEN_TABLES:
+                unknown.append(dotted)
+        elif isinstance(value, Mapping) and isinstance(defaults[key], Mapping):
+            unknown += _unknown_keys(defaults[key], value, f"{dotted}.")
+    return unknown
+
+
+def _unknown_key_problem(defaults: Mapping[str, Any], source: str, dotted: str) -> Problem:
+    key = dotted.rpartition(".")[2]
+    homes = [
+        f"[{name}]"
+        for name, table in defaults.items()
+        if isinstance(table, Mapping) and key in table
+    ]
+    hint = f"put it under {' or '.join(homes)}" if homes else "check its spelling"
+    message = f"unknown setting; {hint} (compare with the defaults in routing/rules.toml)"
+    return Problem(source=source, field=dotted, message=message)
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -205,7 +237,7 @@ def _rules_from_config(config: Mapping[str, Any]) -> Rules:
         first_visit_by_s=parse_clock(day["first_visit_by"]),
         field_end_s=parse_clock(day["field_end"]),
         office_return_by_s=parse_clock(day["office_return_by"]),
-        min_field_s=round(float(day.get("min_field_min", 0)) * 60),
+        min_field_s=round(float(day["min_field_min"]) * 60),
         lunch=_lunch_from_config(config["lunch"]),
         max_snap_distance_m=int(config["network"]["max_snap_distance_m"]),
         straight_line_detour=float(config["network"]["straight_line_detour"]),
