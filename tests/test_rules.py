@@ -279,3 +279,59 @@ def test_optional_settings_and_new_names_in_open_tables_are_accepted(tmp_path: P
     rules = load_rules(write_rules(tmp_path, text))
     assert rules.min_field_s == 3600
     assert rules.mode("ebike").speed_kph("busway") == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        pytest.param(
+            '[day]\nmin_visits_urban = "many"\n', "day.min_visits_urban", "a whole", id="text"
+        ),
+        pytest.param(
+            "[day]\nmin_visits_urban = 30.5\n", "day.min_visits_urban", "a whole", id="fraction"
+        ),
+        pytest.param("[lunch]\nenabled = 1\n", "lunch.enabled", "true or false", id="flag"),
+        pytest.param(
+            '[modes.ebike]\nexcluded = "motorway"\n',
+            "modes.ebike.excluded",
+            "a list",
+            id="one road",
+        ),
+        pytest.param("[month]\npriority_days = 6\n", "month.priority_days", "a list", id="month"),
+        pytest.param(
+            '[modes.ebike.speeds_kph]\nbusway = "fast"\n',
+            "modes.ebike.speeds_kph.busway",
+            "a number",
+            id="new speed",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_refused_naming_the_setting(
+    tmp_path: Path, text: str, field: str, expected: str
+) -> None:
+    path = write_rules(tmp_path, text)
+    with pytest.raises(InputError) as error:
+        load_rules(path)
+    (problem,) = error.value.problems
+    assert (problem.source, problem.field) == (str(path), field)
+    assert f"must be {expected}" in problem.message
+
+
+def test_a_fraction_is_accepted_where_the_rules_measure_rather_than_count(
+    tmp_path: Path,
+) -> None:
+    rules = load_rules(
+        write_rules(tmp_path, "[day]\nservice_min = 8.5\nmin_visits_rural = 25.0\n")
+    )
+    assert (rules.service_s, rules.min_visits_rural) == (510, 25)
+
+
+def test_a_new_class_without_its_frequency_is_refused_naming_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    path = write_rules(tmp_path, "[classes.G]\npriority = 1\n")
+    with pytest.raises(InputError) as error:
+        load_rules(path)
+    (problem,) = error.value.problems
+    assert problem.field == "classes.G.visits_per_month"
+    assert "missing" in problem.message

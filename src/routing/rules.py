@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from routing.errors import InputError, Problem
+from routing.rules_file import rules_file_problems
 from routing.timeofday import parse_clock
 
 _DEFAULTS = "rules.toml"
@@ -154,7 +155,9 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     Raises
     ------
     InputError
-        If the file cannot be read or is not valid TOML.
+        If the file cannot be read, is not valid TOML, or names a setting the defaults do
+        not know, gives one a value of the wrong kind or adds a class or mode without
+        every setting it needs (each named, with the default to compare).
     """
     text = resources.files("routing").joinpath(_DEFAULTS).read_text(encoding="utf-8")
     config = tomllib.loads(text)
@@ -165,39 +168,10 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         msg = f"cannot read the rules file ({error}); fix the TOML syntax or the path"
         raise InputError([Problem(source=str(path), message=msg)]) from error
-    unknown = _unknown_keys(config, user)
-    if unknown:
-        raise InputError([_unknown_key_problem(config, str(path), key) for key in unknown])
+    problems = rules_file_problems(config, user, str(path))
+    if problems:
+        raise InputError(problems)
     return _merge(config, user)
-
-
-#: Tables whose keys are names a user may add (a class, a mode, a road class's speed).
-_OPEN_TABLES = frozenset({"classes", "modes", "speeds_kph"})
-
-
-def _unknown_keys(defaults: Mapping[str, Any], user: Mapping[str, Any], at: str = "") -> list[str]:
-    """Return the dotted keys of ``user`` the defaults do not know, so no typo is ignored."""
-    unknown = []
-    for key, value in user.items():
-        dotted = f"{at}{key}"
-        if key not in defaults:
-            if at.rstrip(".").rpartition(".")[2] not in _OPEN_TABLES:
-                unknown.append(dotted)
-        elif isinstance(value, Mapping) and isinstance(defaults[key], Mapping):
-            unknown += _unknown_keys(defaults[key], value, f"{dotted}.")
-    return unknown
-
-
-def _unknown_key_problem(defaults: Mapping[str, Any], source: str, dotted: str) -> Problem:
-    key = dotted.rpartition(".")[2]
-    homes = [
-        f"[{name}]"
-        for name, table in defaults.items()
-        if isinstance(table, Mapping) and key in table
-    ]
-    hint = f"put it under {' or '.join(homes)}" if homes else "check its spelling"
-    message = f"unknown setting; {hint} (compare with the defaults in routing/rules.toml)"
-    return Problem(source=source, field=dotted, message=message)
 
 
 def load_rules(path: Path | None = None) -> Rules:
