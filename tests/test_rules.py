@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.errors import InputError
+from routing.errors import InputError, Problem
 from routing.rules import (
     LunchRule,
     RetailerClass,
@@ -251,6 +251,15 @@ def test_a_mode_that_does_not_move_is_refused(default: float, primary: float) ->
         )
 
 
+def the_one_problem(tmp_path: Path, text: str) -> tuple[Path, Problem]:
+    """Load a rules file that must be refused for exactly one reason; return it."""
+    path = write_rules(tmp_path, text)
+    with pytest.raises(InputError) as error:
+        load_rules(path)
+    (problem,) = error.value.problems
+    return path, problem
+
+
 @pytest.mark.parametrize(
     ("text", "field", "hint"),
     [
@@ -266,10 +275,7 @@ def test_a_mode_that_does_not_move_is_refused(default: float, primary: float) ->
 def test_a_setting_the_rules_do_not_know_is_refused_not_ignored(
     tmp_path: Path, text: str, field: str, hint: str
 ) -> None:
-    path = write_rules(tmp_path, text)
-    with pytest.raises(InputError) as error:
-        load_rules(path)
-    (problem,) = error.value.problems
+    path, problem = the_one_problem(tmp_path, text)
     assert (problem.source, problem.field) == (str(path), field)
     assert hint in problem.message
 
@@ -309,10 +315,7 @@ def test_optional_settings_and_new_names_in_open_tables_are_accepted(tmp_path: P
 def test_a_value_of_the_wrong_kind_is_refused_naming_the_setting(
     tmp_path: Path, text: str, field: str, expected: str
 ) -> None:
-    path = write_rules(tmp_path, text)
-    with pytest.raises(InputError) as error:
-        load_rules(path)
-    (problem,) = error.value.problems
+    path, problem = the_one_problem(tmp_path, text)
     assert (problem.source, problem.field) == (str(path), field)
     assert f"must be {expected}" in problem.message
 
@@ -329,9 +332,6 @@ def test_a_fraction_is_accepted_where_the_rules_measure_rather_than_count(
 def test_a_new_class_without_its_frequency_is_refused_naming_what_is_missing(
     tmp_path: Path,
 ) -> None:
-    path = write_rules(tmp_path, "[classes.G]\npriority = 1\n")
-    with pytest.raises(InputError) as error:
-        load_rules(path)
-    (problem,) = error.value.problems
+    _, problem = the_one_problem(tmp_path, "[classes.G]\npriority = 1\n")
     assert problem.field == "classes.G.visits_per_month"
     assert "missing" in problem.message
