@@ -25,14 +25,19 @@ def shared_data(option: str | None) -> Path | None:
     return path if path.is_dir() else None
 
 
-def run_suite(suite: str, defaults: Sequence[str] = ()) -> int:
+def run_suite(
+    suite: str, defaults: Sequence[str] = (), *, data_option: str = "--shared-data"
+) -> int:
     """Run ``visitplan bench SUITE`` with the command line's arguments after ``defaults``.
 
     The report goes to ``benchmarks/results/SUITE/`` and the shared data is looked up next
     to this repository, whatever the current folder; the arguments given override both.
+    ``data_option`` is how the suite takes that folder: ``--shared-data`` for the whole
+    folder, or e.g. ``--instances solomon`` for one subfolder of it.
     """
     args = ["bench", suite, "--out", str(RESULTS / suite), *defaults]
     data = shared_data(None)
     if data is not None:
-        args += ["--shared-data", str(data)]
+        option, _, subfolder = data_option.partition(" ")
+        args += [option, str(data / subfolder) if subfolder else str(data)]
     return main([*args, *sys.argv[1:]])
