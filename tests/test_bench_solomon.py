@@ -50,10 +50,21 @@ TINY_OPTIMUM = 50.0
 FAST = RunLimits(time_limit_s=1.0, workers=1)
 
 
-def write_tiny(folder: Path, *, bks: str = str(TINY_OPTIMUM)) -> Path:
+# T5 less customer 3: {1, 2} and {4, 5} (20.0 each) is the optimum, by enumeration.
+TINY_WITHOUT_3 = TINY.replace("T5", "T4").replace(
+    "    3         -3       4          10      10          30           1\n", ""
+)
+TINY_WITHOUT_3_OPTIMUM = 40.0
+
+
+def write_tiny(folder: Path, *, bks: str = str(TINY_OPTIMUM), second: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "T5.txt").write_text(TINY, encoding="utf-8")
-    (folder / BKS_FILE).write_text(f"instance,{BKS_COLUMN}\nT5,{bks}\n", encoding="utf-8")
+    table = f"instance,{BKS_COLUMN}\nT5,{bks}\n"
+    if second:
+        (folder / "T4.txt").write_text(TINY_WITHOUT_3, encoding="utf-8")
+        table += f"T4,{TINY_WITHOUT_3_OPTIMUM}\n"
+    (folder / BKS_FILE).write_text(table, encoding="utf-8")
     return folder
 
 
@@ -210,6 +221,26 @@ def test_an_unknown_solver_is_a_usage_error(tiny: Path, capsys: pytest.CaptureFi
     code, _, err = run(capsys, "bench", "solomon", "--instances", tiny, "--solvers", "lkh")
     assert code == EXIT_INPUT
     assert "unknown solvers ['lkh']" in err
+
+
+def test_smoke_every_solver_on_two_tiny_instances_one_second_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # Runs without the shared data, so the suite, its peers and its report cannot rot
+    # on a machine that lacks them; each peer must find the proven optimum.
+    pytest.importorskip("pyvrp")
+    pytest.importorskip("vroom")
+    folder = write_tiny(tmp_path / "solomon", second=True)
+    args = ["--instances", folder, "--time-limit", "1", "--workers", "1", "--out", tmp_path]
+    code, out, _ = run(capsys, "bench", "solomon", *args)
+    assert code == 0, out
+    with (tmp_path / "solomon.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted((row["instance"], row["solver"], row["feasible"]) for row in rows) == [
+        (name, solver, "True") for name in ("T4", "T5") for solver in SOLVERS
+    ]
+    assert all(abs(float(row["gap_pct"])) < 1e-6 for row in rows)
+    assert "## ortools against each peer" in (tmp_path / "solomon.md").read_text("utf-8")
 
 
 @pytest.mark.shared_data
