@@ -16,7 +16,6 @@ from routing.vrptw_construct import (
     schedule,
 )
 from routing.vrptw_ils import IlsSettings
-from routing.vrptw_ruin import ruin_and_recreate
 from test_vrptw import line
 
 
@@ -89,24 +88,6 @@ def test_the_core_searches_from_the_constructed_start():
     assert "constructed" in solution.status
     assert check_routes(problem, solution.routes) == []
     assert solution.cost <= routes_cost(problem.distances, construct_routes(problem))
-
-
-@pytest.mark.parametrize("size", [1, 10, 40])
-def test_ruin_and_recreate_gives_feasible_routes_serving_everyone(size: int):
-    problem = scattered(40, 6, width=120, vehicles=40)
-    routes = construct_routes(problem)
-    rng = np.random.default_rng(0)
-    for _ in range(3):
-        routes = ruin_and_recreate(problem, routes, rng, size)
-        assert check_routes(problem, routes) == []
-
-
-def test_ruin_and_recreate_gives_up_when_a_customer_fits_nowhere():
-    rng = np.random.default_rng(0)
-    # Everything removed: one vehicle per customer is enough to put them all back.
-    assert ruin_and_recreate(line(3, capacity=1, vehicles=3), [(0,), (1,), (2,)], rng, 3)
-    # An overfull route: the removed customer fits neither beside the other nor alone.
-    assert ruin_and_recreate(line(2, capacity=1, vehicles=1), [(0, 1)], rng, 1) == ()
 
 
 def test_the_iterated_search_keeps_a_feasible_best():

@@ -99,7 +99,7 @@ def iterated_local_search(
             continue
         cost = routes_cost(problem.distances, candidate)
         share = settings.threshold * max(deadline - time.perf_counter(), 0.0) / span
-        if cost < current_cost * (1 + share) or cost < current_cost:
+        if cost < current_cost * (1 + share):
             current, current_cost = candidate, cost
         if cost < best_cost:
             best, best_cost = candidate, cost

@@ -3,8 +3,8 @@
 :func:`ruin_and_recreate` removes a customer and its nearest neighbours from a set of
 routes, puts each back where it is cheapest (the cheapest insertion over all of them
 first, a new route when none fits) and improves the result with
-:func:`routing.vrptw_construct.improve_routes`. The search restarts OR-Tools' guided
-local search from it: GLS from one start tends to circle around one local optimum.
+:func:`routing.vrptw_construct.improve_routes`. Each step of the iterated local search
+(:mod:`routing.vrptw_ils`) descends from it to a nearby local optimum.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def ruin_and_recreate(
     nodes = Nodes.of(problem)
     centre = int(rng.integers(1, problem.size + 1))
     removed = np.argsort(nodes.cost[centre, 1:], kind="stable")[:size] + 1
-    kept = [[p + 1 for p in route if p + 1 not in set(removed.tolist())] for route in routes]
+    gone = set(removed.tolist())
+    kept = [[p + 1 for p in route if p + 1 not in gone] for route in routes]
     kept = [route for route in kept if route]
     if not _recreate(nodes, kept, list(rng.permutation(removed))):
         return ()
