@@ -9,7 +9,7 @@ import pytest
 
 from conftest import street
 from routing.schedule import build_timeline
-from routing.solver import SolverSettings, solve_day, windows_bind
+from routing.solver import SolverSettings, solve_day
 from routing.timeofday import parse_clock as t
 
 FAST = SolverSettings(time_limit_s=0.2)
@@ -106,16 +106,6 @@ def test_same_problem_same_route():
 def test_unknown_search_names_are_refused(field):
     with pytest.raises(ValueError, match="Unknown"):
         SolverSettings(**{field: "NOT_A_STRATEGY"})
-
-
-def test_opening_hours_covering_the_field_day_do_not_bind():
-    all_day = ((t("07:00"), t("21:00")),)
-    assert not windows_bind(street(3, windows=(all_day, (), all_day)))
-
-
-def test_a_shop_shut_over_lunch_binds():
-    shut_at_noon = ((t("07:00"), t("11:30")), (t("13:30"), t("21:00")))
-    assert windows_bind(street(3, windows=((), shut_at_noon, ())))
 
 
 def test_a_full_day_keeps_a_plan_that_fits_and_drops_only_what_must_go():

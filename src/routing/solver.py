@@ -1,9 +1,16 @@
-"""The day solver: one route from the office over OR-Tools. The only module importing it.
+"""Every OR-Tools model of the project; the only module that imports OR-Tools.
 
-It also holds :func:`solve_fleet`, a capacitated multi-vehicle router with a route-duration
-limit (one periodic-VRP day); see the end of this module.
+* :func:`solve_day`: one manager's day, one route from the office (the model below);
+* :func:`solve_vrptw`: identical vehicles with capacity and time windows, the core the
+  Solomon benchmark measures;
+* :func:`solve_fleet`: capacitated vehicles with a route-duration limit (one day of a
+  periodic VRP), re-routing the month engine's days.
 
-Model (all integers, seconds):
+What needs no OR-Tools lives beside it: :mod:`routing.day_tours` (cutting a tour to fit
+the day), :mod:`routing.vrptw_construct`, :mod:`routing.vrptw_ruin` and
+:mod:`routing.vrptw_ils` (the VRPTW start and the search around the OR-Tools descent).
+
+The day model (all integers, seconds):
 
 * arc cost = travel time; the time dimension's transit = service at the origin + travel;
 * each retailer is a disjunction, so a first solution always exists and the search can
@@ -29,6 +36,13 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing.day_tours import (
+    drop_rank,
+    dropped_penalty,
+    fitting_tour,
+    route_travel,
+    windows_bind,
+)
 from routing.exhaustive import MAX_EXHAUSTIVE, best_small_route
 from routing.fleet import FleetProblem, FleetSolution, route_cost
 from routing.priorities import MUST_VISIT_PENALTY
@@ -150,7 +164,7 @@ def solve_day(problem: DayProblem, settings: SolverSettings | None = None) -> Da
         return DaySolution(
             order=order,
             dropped=tuple(i for i in range(problem.size) if i not in set(order)),
-            travel_s=_route_travel(problem, order),
+            travel_s=route_travel(problem, order),
             wall_s=time.perf_counter() - started,
             status="OPTIMAL_BY_ENUMERATION",
         )
@@ -179,24 +193,8 @@ def _portfolio(problem: DayProblem, settings: SolverSettings) -> list[SolverSett
     return runs
 
 
-def windows_bind(problem: DayProblem) -> bool:
-    """Return whether some retailer's opening hours shut it during the field day.
-
-    A retailer open from the first-visit deadline until its last possible start (field
-    end less its service) in one window can be visited at any time of the usual day.
-    """
-    return any(
-        windows
-        and not any(
-            lo <= problem.first_visit_by_s and hi >= problem.field_end_s - service
-            for lo, hi in windows
-        )
-        for windows, service in zip(problem.windows, problem.service_s, strict=True)
-    )
-
-
 def _objective(problem: DayProblem, solution: DaySolution) -> int:
-    return solution.travel_s + _dropped_penalty(problem, solution.order)
+    return solution.travel_s + dropped_penalty(problem, solution.order)
 
 
 def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
@@ -229,7 +227,7 @@ def _solve_once(problem: DayProblem, settings: SolverSettings) -> DaySolution:
     order = _read_order(routing, manager, assignment)
     visited = set(order)
     dropped = tuple(i for i in range(problem.size) if i not in visited)
-    travel = _route_travel(problem, order)
+    travel = route_travel(problem, order)
     stopped_by = "time limit" if wall >= settings.time_limit_s else "solution limit"
     if stopped_by == "time limit":
         logger.warning("search hit the %.1f s time cap; rerunning may differ", wall)
@@ -258,13 +256,8 @@ def _warm_start_tour(problem: DayProblem, settings: SolverSettings) -> tuple[int
     opened = fitting_tour(problem, _travel_only_tour(problem, settings, open_end=True))
     return min(
         (closed, opened),
-        key=lambda tour: (_dropped_penalty(problem, tour), _route_travel(problem, tour)),
+        key=lambda tour: (dropped_penalty(problem, tour), route_travel(problem, tour)),
     )
-
-
-def _dropped_penalty(problem: DayProblem, tour: tuple[int, ...]) -> int:
-    kept = set(tour)
-    return sum(_rank(problem, i) for i in range(problem.size) if i not in kept)
 
 
 def _travel_only_tour(
@@ -290,34 +283,6 @@ def _travel_only_tour(
     params.solution_limit = settings.warm_start_steps
     assignment = routing.SolveWithParameters(params)
     return _read_order(routing, manager, assignment)
-
-
-def fitting_tour(problem: DayProblem, tour: tuple[int, ...]) -> tuple[int, ...]:
-    """Return ``tour`` less the fewest, lowest-priority stops that make it fit the day.
-
-    Stops go cheapest penalty first (must-visits last); among equals, the one whose removal
-    saves the most travel.
-    """
-    kept = list(tour)
-    cap = problem.max_visits if problem.max_visits is not None else len(kept)
-    while kept and (len(kept) > cap or build_timeline(problem, tuple(kept)) is None):
-        victim = min(
-            range(len(kept)), key=lambda k: (_rank(problem, kept[k]), -_saving(problem, kept, k))
-        )
-        del kept[victim]
-    return tuple(kept)
-
-
-def _rank(problem: DayProblem, position: int) -> int:
-    penalty = problem.drop_penalty[position]
-    return MUST_VISIT_PENALTY if penalty is None else penalty
-
-
-def _saving(problem: DayProblem, tour: list[int], k: int) -> int:
-    nodes = [0, *(position + 1 for position in tour), 0]
-    before, here, after = nodes[k], nodes[k + 1], nodes[k + 2]
-    durations = problem.durations_s
-    return int(durations[before, here] + durations[here, after] - durations[before, after])
 
 
 def _add_costs_and_time(
@@ -393,9 +358,9 @@ def _add_lunch(
 def _add_drops(
     routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, problem: DayProblem
 ) -> None:
-    for position, penalty in enumerate(problem.drop_penalty):
+    for position in range(problem.size):
         index = manager.NodeToIndex(position + 1)
-        routing.AddDisjunction([index], MUST_VISIT_PENALTY if penalty is None else penalty)
+        routing.AddDisjunction([index], drop_rank(problem, position))
 
 
 def _add_visit_cap(routing: pywrapcp.RoutingModel, problem: DayProblem) -> None:
@@ -464,11 +429,6 @@ def _read_order(
         order.append(manager.IndexToNode(index) - 1)
         index = assignment.Value(routing.NextVar(index))
     return tuple(order)
-
-
-def _route_travel(problem: DayProblem, order: tuple[int, ...]) -> int:
-    nodes = [0, *(position + 1 for position in order), 0]
-    return int(sum(problem.durations_s[a, b] for a, b in itertools.pairwise(nodes)))
 
 
 def _status_name(routing: pywrapcp.RoutingModel) -> str:
