@@ -412,6 +412,17 @@ def test_visits_that_do_not_fit_the_gap_are_unplanned_with_a_reason(rules):
         assert len(entry.dates) + len(unplanned_of(result.plan, entry.id)) >= 4
 
 
+@pytest.mark.parametrize("planning", MODES)
+def test_visits_beyond_what_the_month_holds_are_put_down_to_the_gap(rules, planning):
+    # 20 working days, 3 apart: 1 + 19 // 3 = 7 of 12 fit; the other 5 must say so.
+    greedy = shop("G1", 0, "C", visits_per_month=12)
+    result = plan(rules, (greedy,), planning=planning, settings=QUICK)
+    reasons = unplanned_of(result.plan, "G1")
+    assert len(result.plan.retailers[0].dates) + len(reasons) == 12
+    too_many = "the month's 20 working days hold only 7 of its 12 visits at least 3 working"
+    assert sum(reason.startswith(too_many) for reason in reasons) == 5
+
+
 def test_a_monthly_line_retailer_owing_both_windows_keeps_the_gap(rules):
     # On the Wednesday line the priority day is the 6th; the forecast day must not be the
     # 4th (2 working days before) but one that keeps the gap.

@@ -56,6 +56,7 @@ def test_opening_hours_outside_the_field_day_are_worded_in_chinese(rules: Rules)
         "owed a visit on days 6–10 (fluctuating orders or enterprise-level account) and "
         "days 1–5 (demand-forecast sample), but those days were full or too close to its "
         "other visits for the minimum gap",
+        "the month's 20 working days hold only 7 of its 12 visits at least 3 working days apart",
     ],
 )
 def test_composed_reasons_are_worded_whole(reason):

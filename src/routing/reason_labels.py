@@ -41,6 +41,12 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "月计划重排时被排满的一天删去；其他日子也没有空位",
         ),
         (
+            r"the month's (?P<days>\d+) working days hold only (?P<fits>\d+) of its "
+            r"(?P<visits>\d+) visits at least (?P<gap>\d+) working days apart",
+            "本月 {days} 个工作日只排得下其 {visits} 次拜访中的 {fits} 次"
+            "(每两次至少间隔 {gap} 个工作日)",
+        ),
+        (
             r"owed a visit on (?P<owed>.+), but those days were full or too close to its "
             r"other visits for the minimum gap",
             "应在{owed}拜访，但这些日子已排满，或与它的其他拜访间隔不足",

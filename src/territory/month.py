@@ -582,10 +582,10 @@ def _assemble(
         index = month.territory.retailers.index(retailer)
         items = [u for u in lost.get(index, []) if u.date not in dates.get(retailer.id, ())]
         unplanned += items[:missing]
-        generic = "a full day dropped it when the month was re-planned; no other day had room"
-        unplanned += [Unplanned(retailer_id=retailer.id, date=None, reason=generic)] * max(
-            0, missing - len(items)
-        )
+        unplanned += [
+            Unplanned(retailer_id=retailer.id, date=None, reason=reason)
+            for reason in _why_short(month, demand_of[retailer.id], max(0, missing - len(items)))
+        ]
     # Its own undated entry: every lost visit already has one, so none is hidden by it.
     unplanned += _unmet_obligations(month, dates)
     return Plan(
@@ -600,15 +600,20 @@ def _assemble(
     )
 
 
-def _why_short(month: _Month, retailer_id: str) -> str:
-    demand = next(d for d in month.territory.demands if d.retailer_id == retailer_id)
+def _why_short(month: _Month, demand: VisitDemand, count: int) -> list[str]:
+    """Return a reason for each of ``count`` visits the plan left out with no day's reason.
+
+    Visits beyond what the month can hold at the minimum gap are put down to that first;
+    the rest were squeezed out by full days.
+    """
     fits = visits_that_fit(month.space, demand.visits)
-    if fits < demand.visits:
-        return (
-            f"the month's {month.space.size} working days hold only {fits} of its "
-            f"{demand.visits} visits at least {month.space.min_gap} working days apart"
-        )
-    return "a full day dropped it when the month was re-planned; no other day had room"
+    beyond = min(count, demand.visits - fits)
+    too_many = (
+        f"the month's {month.space.size} working days hold only {fits} of "
+        f"its {demand.visits} visits at least {month.space.min_gap} working days apart"
+    )
+    squeezed = "a full day dropped it when the month was re-planned; no other day had room"
+    return [too_many] * beyond + [squeezed] * (count - beyond)
 
 
 def _all_demands(month: _Month) -> list[VisitDemand]:
